@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunesConfig(AppConfig):
+    name = "communes"
+    verbose_name = _("Units and accounts")
+
+    def ready(self) -> None:
+        from . import roles
+
+        # Permissions exist only once migrate has created them, app by app, so the role groups
+        # are re-granted theirs after each app's post_migrate; the last run covers every app.
+        post_migrate.connect(roles.grant_role_permissions, dispatch_uid="grant_role_permissions")

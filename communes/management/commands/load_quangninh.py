@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+
+from communes.loaders import load_quangninh
+
+
+class Command(BaseCommand):
+    help = (
+        "Load Quang Ninh province, its 54 commune-level units, the 2025 plan (a reconstruction "
+        "of its 22 targets) and the published procedure figures. Safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Also overwrite existing rows with the fixture values (admin edits are lost).",
+        )
+
+    def handle(self, *args, update: bool, **options):
+        summary = load_quangninh(update=update)
+        plan = summary["plan"]
+        for label, outcomes in (("units", summary["communes"]), ("targets", summary["targets"])):
+            counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+            self.stdout.write(f"{label}: {counts}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{plan}: {plan.targets.in_plan().count()} plan targets, "
+                f"{plan.targets.in_plan().filter(manual_status='completed').count()} completed"
+            )
+        )

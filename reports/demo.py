@@ -1,0 +1,152 @@
+"""Deterministic demo history: plausible daily reports for every unit, for `make run`."""
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from communes import roles
+from communes.models import Commune, User
+from targets.models import Target
+
+from .models import DailyReport, ReportValue
+
+DEMO_PASSWORD = "dtmonitor-demo"
+
+
+@dataclass(frozen=True)
+class Habit:
+    """How reliably a unit reports: share of days reported, share of those on time."""
+
+    reports: float
+    on_time: float
+
+
+HABITS = (Habit(0.98, 0.92), Habit(0.85, 0.65), Habit(0.55, 0.4))
+HABIT_WEIGHTS = (0.7, 0.2, 0.1)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+
+
+def create_demo_users(focal_commune: Commune) -> list[DemoLogin]:
+    """One login per role, with a known password. Only ever called when asked for."""
+    specs = [
+        ("admin", roles.ADMINISTRATORS, {"is_staff": True, "is_superuser": True}),
+        ("official", roles.PROVINCIAL_OFFICIALS, {}),
+        ("focal", roles.FOCAL_POINTS, {}),
+    ]
+    logins = []
+    for username, group_name, flags in specs:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={"full_name": f"Demo {username}", "email": f"{username}@example.org", **flags},
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        if group_name == roles.FOCAL_POINTS:
+            user.communes.add(focal_commune)
+        logins.append(DemoLogin(username, DEMO_PASSWORD, group_name))
+    return logins
+
+
+def _unit_focal_points(communes: list[Commune]) -> dict[int, User]:
+    """A focal-point account per unit (no usable password) so reports have a submitter."""
+    group = Group.objects.get(name=roles.FOCAL_POINTS)
+    accounts = {}
+    for commune in communes:
+        user, created = User.objects.get_or_create(
+            username=f"dd{commune.code}", defaults={"full_name": f"Đầu mối {commune.name}"}
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            user.groups.add(group)
+            user.communes.add(commune)
+        accounts[commune.pk] = user
+    return accounts
+
+
+def _submitted_at(rng: random.Random, day: dt.date, on_time: bool) -> dt.datetime:
+    tz = timezone.get_current_timezone()
+    if on_time:
+        offset = dt.timedelta(hours=rng.uniform(15, 40.9))  # 15:00 on D to 16:54 on D+1
+    else:
+        offset = dt.timedelta(hours=rng.uniform(41.5, 90))  # after 17:00 on D+1
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz) + offset
+
+
+def _daily_values(rng: random.Random, scale: float, digitising: float) -> dict[str, int]:
+    received = max(0, round(rng.gauss(12 * scale, 4 * scale)))
+    online = round(received * rng.uniform(0.7, 0.97))
+    fully_online = round(online * rng.uniform(0.72, 0.98))
+    digitised = round(received * min(1.0, rng.gauss(digitising, 0.08)))
+    return {
+        "CX-01": received,
+        "CX-02": online,
+        "CX-03": fully_online,
+        "CX-04": max(0, digitised),
+        "CX-05": rng.randint(0, round(15 * scale)),
+        "CX-06": rng.randint(0, round(8 * scale)),
+        "CX-07": rng.randint(0, round(25 * scale)),
+        "CX-08": rng.choice((0, 0, 0, rng.randint(5, round(40 * scale) + 5))),
+    }
+
+
+@transaction.atomic
+def seed_history(days: int, seed: int, end: dt.date) -> int:
+    """Create reports for the `days` days ending at `end`; days already reported are kept."""
+    rng = random.Random(seed)
+    communes = list(Commune.objects.active().order_by("code"))
+    counts = {t.code: t for t in Target.objects.reported_by_communes()}
+    submitters = _unit_focal_points(communes)
+    existing = set(
+        DailyReport.objects.filter(date__range=(end - dt.timedelta(days=days - 1), end))
+        .values_list("commune_id", "date")
+    )
+
+    reports, values_by_report = [], []
+    for commune in communes:
+        habit = rng.choices(HABITS, HABIT_WEIGHTS)[0]
+        scale = (commune.population or rng.randint(8000, 40000)) / 20000
+        digitising = rng.uniform(0.55, 0.95)
+        for offset in range(days - 1, -1, -1):
+            day = end - dt.timedelta(days=offset)
+            weekend = day.weekday() >= 5
+            reported = rng.random() < (0.15 if weekend else habit.reports)
+            on_time = rng.random() < habit.on_time
+            values = _daily_values(rng, 0.2 if weekend else scale, digitising)
+            # Draw everything before deciding to skip, so a re-run sees the same sequence.
+            submitted_at = _submitted_at(rng, day, on_time)
+            if not reported or (commune.pk, day) in existing:
+                continue
+            reports.append(
+                DailyReport(
+                    commune=commune,
+                    date=day,
+                    submitted_by=submitters[commune.pk],
+                    submitted_at=submitted_at,
+                )
+            )
+            values_by_report.append(values)
+
+    DailyReport.objects.bulk_create(reports, batch_size=1000)
+    ReportValue.objects.bulk_create(
+        (
+            ReportValue.for_target(counts[code], report=report, value=Decimal(amount))
+            for report, values in zip(reports, values_by_report, strict=True)
+            for code, amount in values.items()
+            if code in counts
+        ),
+        batch_size=2000,
+    )
+    return len(reports)

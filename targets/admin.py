@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Pillar, Plan, ProcedureStatistics, Target
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ("year", "title", "province", "decision_reference", "is_reconstruction")
+    list_filter = ("province", "is_reconstruction")
+    search_fields = ("title", "decision_reference")
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_vi", "name_en", "order")
+    search_fields = ("code", "name_vi", "name_en")
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "code", "name_vi", "pillar", "unit", "target_value", "deadline", "source",
+        "aggregation", "counts_in_plan", "manual_status", "responsible_agency",
+    )
+    list_filter = (
+        "plan", "pillar", "source", "unit", "counts_in_plan", "manual_status",
+        "responsible_agency",
+    )
+    search_fields = ("code", "name_vi", "name_en", "responsible_agency")
+    list_select_related = ("pillar", "plan")
+    autocomplete_fields = ("numerator", "denominator")
+    fieldsets = (
+        (None, {"fields": ("plan", "code", "name_vi", "name_en", "pillar", "counts_in_plan")}),
+        (_("Value"), {"fields": ("unit", "direction", "baseline", "target_value", "deadline")}),
+        (
+            _("How it is measured"),
+            {"fields": ("source", "aggregation", "numerator", "denominator", "is_cumulative")},
+        ),
+        (_("Follow-up"), {"fields": ("responsible_agency", "manual_status", "reference")}),
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        reconstructed = Plan.objects.filter(is_reconstruction=True)
+        for plan in reconstructed:
+            self.message_user(
+                request,
+                _(
+                    "The targets of “%(plan)s” are a reconstruction from published indicators: "
+                    "the official list is not public. Replace them with the province's own "
+                    "list by importing it."
+                )
+                % {"plan": plan},
+                level="warning",
+            )
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(ProcedureStatistics)
+class ProcedureStatisticsAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "province", "as_of", "total_procedures", "online_eligible", "fully_online_percent",
+        "fully_online_is_lower_bound",
+    )
+    list_filter = ("province",)
+    date_hierarchy = "as_of"

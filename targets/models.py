@@ -1,0 +1,237 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Plan(models.Model):
+    """A yearly digital-transformation plan, e.g. the province's 2025 plan."""
+
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, related_name="plans",
+        verbose_name=_("province"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=255)
+    decision_reference = models.CharField(_("decision reference"), max_length=255, blank=True)
+    is_reconstruction = models.BooleanField(
+        _("reconstructed list"),
+        default=False,
+        help_text=_(
+            "The targets were reconstructed from published indicators because the official "
+            "list is not public. Replace them with the province's own list by importing it."
+        ),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="plan_one_per_province_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Pillar(models.Model):
+    """A pillar of the programme: digital government, economy, society, infrastructure..."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_vi = models.CharField(_("Vietnamese name"), max_length=150)
+    name_en = models.CharField(_("English name"), max_length=150)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class TargetQuerySet(models.QuerySet):
+    def in_plan(self):
+        """The targets that count towards the plan's completion (e.g. "7/22")."""
+        return self.filter(counts_in_plan=True)
+
+    def reported_by_communes(self):
+        """What a commune focal point fills in every day."""
+        return self.filter(source=Target.Source.COMMUNE_DAILY)
+
+
+class Target(models.Model):
+    """A target of a plan, or a daily count communes report that targets are computed from."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", _("percent")
+        COUNT = "count", _("count")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("higher is better")
+        LOWER = "lower", _("lower is better")
+
+    class Source(models.TextChoices):
+        COMMUNE_DAILY = "commune_daily", _("reported daily by units")
+        DERIVED = "derived", _("computed from unit reports")
+        PROVINCE = "province", _("tracked at province level")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("sum of units")
+        MEAN = "mean", _("mean of units")
+        WEIGHTED_MEAN = "weighted_mean", _("population-weighted mean of units")
+        LATEST = "latest", _("latest value")
+        RATIO = "ratio", _("sum of numerator / sum of denominator")
+
+    class ManualStatus(models.TextChoices):
+        NONE = "", _("(computed)")
+        COMPLETED = "completed", _("completed")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("plan")
+    )
+    code = models.CharField(_("code"), max_length=30)
+    name_vi = models.CharField(_("Vietnamese name"), max_length=255)
+    name_en = models.CharField(_("English name"), max_length=255)
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.PROTECT, related_name="targets", verbose_name=_("pillar")
+    )
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.HIGHER
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    responsible_agency = models.CharField(_("responsible agency"), max_length=255, blank=True)
+    source = models.CharField(_("source of values"), max_length=20, choices=Source.choices)
+    aggregation = models.CharField(
+        _("how unit values combine"), max_length=20, choices=Aggregation.choices
+    )
+    numerator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("numerator"),
+        help_text=_("For computed rates: the daily count summed on top."),
+    )
+    denominator = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("denominator"),
+        help_text=_("For computed rates: the daily count summed below."),
+    )
+    is_cumulative = models.BooleanField(
+        _("cumulative"),
+        default=False,
+        help_text=_("Each value is a running total, so it should not fall below the last one."),
+    )
+    counts_in_plan = models.BooleanField(
+        _("counts in the plan"),
+        default=True,
+        help_text=_("Off for daily counts that only feed computed targets."),
+    )
+    manual_status = models.CharField(
+        _("status set by an administrator"),
+        max_length=20,
+        choices=ManualStatus.choices,
+        blank=True,
+        default=ManualStatus.NONE,
+    )
+    reference = models.TextField(_("reference"), blank=True)
+
+    history = HistoricalRecords()
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "pillar__order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique_in_plan"),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(target_value__isnull=True)
+                | Q(target_value__gte=0, target_value__lte=100),
+                name="target_percent_within_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="target_value_not_negative",
+            ),
+            # A rate computed from unit reports names both of its counts; nothing else does.
+            models.CheckConstraint(
+                condition=(
+                    Q(aggregation="ratio", numerator__isnull=False, denominator__isnull=False)
+                    & ~Q(numerator=F("denominator"))
+                )
+                | Q(~Q(aggregation="ratio"), numerator__isnull=True, denominator__isnull=True),
+                name="target_ratio_has_numerator_and_denominator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name_vi}"
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == self.Unit.PERCENT
+
+    def clean(self) -> None:
+        errors = {}
+        if self.source == self.Source.DERIVED and self.aggregation != self.Aggregation.RATIO:
+            errors["aggregation"] = _("A computed target combines its counts as a ratio.")
+        if self.aggregation == self.Aggregation.RATIO:
+            for field in ("numerator", "denominator"):
+                counted = getattr(self, field)
+                if counted is None:
+                    errors[field] = _("A rate needs both a numerator and a denominator.")
+                elif counted.source != self.Source.COMMUNE_DAILY:
+                    errors[field] = _("Choose a count that units report daily.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProcedureStatistics(models.Model):
+    """The province's administrative-procedure figures, as published at a date."""
+
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, related_name="procedure_statistics",
+        verbose_name=_("province"),
+    )
+    as_of = models.DateField(_("as of"))
+    total_procedures = models.PositiveIntegerField(_("administrative procedures"))
+    online_eligible = models.PositiveIntegerField(_("eligible for online public service"))
+    fully_online_percent = models.DecimalField(
+        _("fully online (%)"), max_digits=5, decimal_places=2
+    )
+    fully_online_is_lower_bound = models.BooleanField(
+        _("published as 'more than'"), default=False
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("procedure statistics")
+        verbose_name_plural = _("procedure statistics")
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+        constraints = [
+            models.UniqueConstraint(fields=["province", "as_of"], name="procedures_one_per_date"),
+            models.CheckConstraint(
+                condition=Q(online_eligible__lte=F("total_procedures")),
+                name="procedures_eligible_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(fully_online_percent__gte=0, fully_online_percent__lte=100),
+                name="procedures_fully_online_percent_within_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.as_of:%d/%m/%Y}"

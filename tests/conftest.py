@@ -1,0 +1,88 @@
+"""Shared fixtures: the people every view test starts from, and Quang Ninh's data."""
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+
+from communes import roles
+from communes.loaders import load_quangninh
+from communes.models import Commune
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
+# around it are still synchronous, so let Django allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need Redis run whenever REDIS_URL is set. In CI a missing service fails the
+    run instead of skipping silently."""
+    if os.environ.get("REDIS_URL"):
+        return
+    needs_redis = [
+        item for item in items
+        if item.get_closest_marker("redis") or item.get_closest_marker("worker")
+    ]
+    if needs_redis and os.environ.get("CI"):
+        raise pytest.UsageError("CI=true but REDIS_URL is not set: these tests need Redis.")
+    for item in needs_redis:
+        item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests do not run collectstatic, so serve static files without the manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def quangninh(db):
+    """Quang Ninh's province, 54 units, 2025 plan and procedure figures."""
+    return load_quangninh()
+
+
+@pytest.fixture
+def commune_a(quangninh):
+    return Commune.objects.get(code="06685")  # Phường Hồng Gai
+
+
+@pytest.fixture
+def commune_b(quangninh):
+    return Commune.objects.get(code="07192")  # Đặc khu Cô Tô
+
+
+def make_user(django_user_model, username, role=None, communes=(), **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="secret-pass-123", full_name=username.title(), **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if communes:
+        user.communes.add(*communes)
+    return user
+
+
+@pytest.fixture
+def focal_a(django_user_model, commune_a):
+    return make_user(django_user_model, "focal_a", roles.FOCAL_POINTS, [commune_a])
+
+
+@pytest.fixture
+def focal_b(django_user_model, commune_b):
+    return make_user(django_user_model, "focal_b", roles.FOCAL_POINTS, [commune_b])
+
+
+@pytest.fixture
+def official(django_user_model, quangninh):
+    return make_user(django_user_model, "official", roles.PROVINCIAL_OFFICIALS)
+
+
+@pytest.fixture
+def administrator(django_user_model, quangninh):
+    return make_user(
+        django_user_model, "administrator", roles.ADMINISTRATORS, is_staff=True
+    )

@@ -1,0 +1,44 @@
+"""The home page shows the province, its units by kind and its plan's targets."""
+
+import pytest
+from django.urls import reverse
+
+
+def test_home_shows_province_units_and_plan_in_vietnamese(client, quangninh):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Quảng Ninh" in page
+    assert "54" in page
+    assert "7/22" in page
+    assert "1.874/2.023" in page
+    assert "tái dựng" in page  # the reconstruction notice, in Vietnamese
+    assert "Phường" in page or "phường" in page
+
+
+def test_home_switches_to_english(client, quangninh):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("home")).content.decode()
+    assert "targets of the 2025 plan completed" in page
+    assert "1,874/2,023" in page
+
+
+@pytest.mark.django_db
+def test_home_without_data_explains_what_to_run(client):
+    page = client.get(reverse("home")).content.decode()
+    assert "load_quangninh" in page
+
+
+def test_home_query_count_does_not_depend_on_targets(
+    client, quangninh, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))
+
+
+def test_login_page_renders_and_logs_in(client, official):
+    assert client.get(reverse("login")).status_code == 200
+    response = client.post(
+        reverse("login"), {"username": "official", "password": "secret-pass-123"}
+    )
+    assert response.status_code == 302
