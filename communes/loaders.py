@@ -47,7 +47,9 @@ def load_communes(province: Province, rows: list[dict[str, str]], *, update: boo
 
 @transaction.atomic
 def load_quangninh(fixtures: Path = QUANGNINH_FIXTURES, *, update: bool = False) -> dict:
-    """Load the province, its units, its 2025 plan and procedure figures; one transaction."""
+    """Load the province, its units, its 2025 plan, procedure figures and the national public
+    holidays; one transaction."""
+    from reports.loaders import load_holidays
     from targets.loaders import load_plan
 
     meta = json.loads((fixtures / "province.json").read_text(encoding="utf-8"))
@@ -56,4 +58,5 @@ def load_quangninh(fixtures: Path = QUANGNINH_FIXTURES, *, update: bool = False)
                                          update=update)}
     summary.update(load_plan(province, meta, read_tsv(fixtures / "targets_2025.tsv"),
                              update=update))
+    summary["holidays"] = load_holidays(update=update)
     return summary

@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -49,6 +51,10 @@ class CommuneQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def active_on(self, day):
+        """Units that existed on `day`, i.e. were expected to report that day."""
+        return self.filter(active_from__lte=day).exclude(active_until__lt=day)
+
     def visible_to(self, user):
         """The one scoping rule for units: officials and administrators see all, focal points
         their own units, anonymous visitors none."""
@@ -86,6 +92,15 @@ class Commune(models.Model):
         help_text=_("The district-level unit(s) the commune came from before 1 July 2025."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    active_from = models.DateField(
+        _("active from"),
+        default=datetime.date(2025, 7, 1),
+        help_text=_("Reports are expected from this day on (the two-level reform: 1/7/2025)."),
+    )
+    active_until = models.DateField(
+        _("active until"), null=True, blank=True,
+        help_text=_("Last day reports are expected, if the unit was merged or dissolved."),
+    )
     area_km2 = models.DecimalField(
         _("area (km²)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
@@ -117,6 +132,9 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_active_on(self, day) -> bool:
+        return self.active_from <= day and (self.active_until is None or day <= self.active_until)
 
     @property
     def steering_committee_established(self) -> bool:

@@ -13,7 +13,8 @@ from communes import roles
 from communes.models import Commune, User
 from targets.models import Target
 
-from .models import DailyReport, ReportValue
+from . import deadlines
+from .models import DailyReport, ReportingSettings, ReportValue
 
 DEMO_PASSWORD = "dtmonitor-demo"
 
@@ -106,6 +107,7 @@ def _daily_values(rng: random.Random, scale: float, digitising: float) -> dict[s
 def seed_history(days: int, seed: int, end: dt.date) -> int:
     """Create reports for the `days` days ending at `end`; days already reported are kept."""
     rng = random.Random(seed)
+    rules = ReportingSettings.current()
     communes = list(Commune.objects.active().order_by("code"))
     counts = {t.code: t for t in Target.objects.reported_by_communes()}
     submitters = _unit_focal_points(communes)
@@ -135,6 +137,7 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
                     date=day,
                     submitted_by=submitters[commune.pk],
                     submitted_at=submitted_at,
+                    is_late=deadlines.is_late(day, submitted_at, rules),
                 )
             )
             values_by_report.append(values)

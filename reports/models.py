@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,8 +15,72 @@ class DailyReportQuerySet(models.QuerySet):
         return self.filter(commune__in=Commune.objects.visible_to(user))
 
 
+class ReportingSettings(models.Model):
+    """The province's reporting regime: which days are expected and when a report is late.
+
+    A single row (pk=1), edited by administrators. The rules built on it live in
+    `reports.deadlines`, the one place that says what "on time" and "expected" mean.
+    """
+
+    class ExpectedDays(models.TextChoices):
+        EVERY_DAY = "every_day", _("every day")
+        WORKING_DAYS = "working_days", _("working days only (no weekends or holidays)")
+
+    expected_days = models.CharField(
+        _("expected reporting days"), max_length=20, choices=ExpectedDays.choices,
+        default=ExpectedDays.WORKING_DAYS,
+    )
+    cutoff_days_after = models.PositiveSmallIntegerField(
+        _("deadline: days after the report day"), default=1
+    )
+    cutoff_time = models.TimeField(_("deadline: local time"), default=datetime.time(17, 0))
+    backfill_days = models.PositiveSmallIntegerField(
+        _("backfill window (days)"),
+        default=7,
+        help_text=_("How many past days a focal point may still submit (counted as late)."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting rules")
+        verbose_name_plural = _("reporting rules")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="reporting_settings_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Reporting rules"))
+
+    @classmethod
+    def current(cls) -> "ReportingSettings":
+        settings_row, _ = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+class Holiday(models.Model):
+    """A non-working day (public holiday or compensatory day off), edited by administrators."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+
 class DailyReport(models.Model):
     """What one unit reported for one day."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for correction")
 
     commune = models.ForeignKey(
         "communes.Commune", on_delete=models.PROTECT, related_name="daily_reports",
@@ -25,7 +91,17 @@ class DailyReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="daily_reports", verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_at = models.DateTimeField(
+        _("submitted at"), help_text=_("First submission; timeliness is judged on it.")
+    )
+    updated_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    is_late = models.BooleanField(
+        _("late"), default=False,
+        help_text=_("Set from reports.deadlines.is_late(date, submitted_at) when first submitted."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
     note = models.TextField(_("note"), blank=True)
     blockers = models.TextField(_("blockers and proposals"), blank=True)
 
@@ -87,3 +163,76 @@ class ReportValue(models.Model):
     @classmethod
     def for_target(cls, target, **fields) -> "ReportValue":
         return cls(target=target, is_percent=target.is_percent, **fields)
+
+
+# --- Roll-up tables, kept fresh by Celery tasks; dashboards read only these. ---------------
+
+
+class ReportOutcome(models.TextChoices):
+    ON_TIME = "on_time", _("on time")
+    LATE = "late", _("late")
+    MISSING = "missing", _("missing")
+    RETURNED = "returned", _("returned")
+    PENDING = "pending", _("not yet due")
+    NOT_EXPECTED = "not_expected", _("not expected")
+
+
+class CommuneDay(models.Model):
+    """Whether a unit owed a report on a day, and what became of it."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="reporting_days"
+    )
+    date = models.DateField()
+    expected = models.BooleanField()
+    outcome = models.CharField(max_length=20, choices=ReportOutcome.choices)
+    report = models.ForeignKey(DailyReport, on_delete=models.SET_NULL, null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "date"], name="rollup_commune_day_unique")
+        ]
+        indexes = [models.Index(fields=["date", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.date} {self.outcome}"
+
+
+class ComplianceDay(models.Model):
+    """A province's reporting compliance on a day, counting expected unit-days only."""
+
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, related_name="compliance_days"
+    )
+    date = models.DateField()
+    expected = models.PositiveIntegerField(default=0)
+    actual = models.PositiveIntegerField(default=0)
+    on_time = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    returned = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "date"], name="rollup_compliance_day_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__lte=models.F("expected"))
+                & Q(on_time__lte=models.F("actual")),
+                name="rollup_compliance_counts_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.actual}/{self.expected}"
+
+    @property
+    def reporting_rate(self) -> float | None:
+        """actual / expected (DHIS2's definition, over expected unit-days only)."""
+        return self.actual / self.expected if self.expected else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.expected if self.expected else None

@@ -85,5 +85,5 @@ def test_update_restores_fixture_values_and_keeps_admin_edits_otherwise(quangnin
 def test_command_reports_what_it_loaded(capsys):
     call_command("load_quangninh")
     out = capsys.readouterr().out
-    assert "units: 54 created" in out
+    assert "communes: 54 created" in out
     assert "22 plan targets, 7 completed" in out

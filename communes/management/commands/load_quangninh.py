@@ -19,7 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, update: bool, **options):
         summary = load_quangninh(update=update)
         plan = summary["plan"]
-        for label, outcomes in (("units", summary["communes"]), ("targets", summary["targets"])):
+        for label in ("communes", "targets", "holidays"):
+            outcomes = summary[label]
             counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
             self.stdout.write(f"{label}: {counts}")
         self.stdout.write(
