@@ -86,3 +86,6 @@ def administrator(django_user_model, quangninh):
     return make_user(
         django_user_model, "administrator", roles.ADMINISTRATORS, is_staff=True
     )
+
+
+pytest_plugins = ["tests.browser"]

@@ -42,3 +42,8 @@ def test_login_page_renders_and_logs_in(client, official):
         reverse("login"), {"username": "official", "password": "secret-pass-123"}
     )
     assert response.status_code == 302
+
+
+def test_browser_language_does_not_override_vietnamese(client, quangninh):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "đơn vị hành chính cấp xã" in page

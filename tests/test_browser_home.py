@@ -1,0 +1,22 @@
+"""The home page works in a real browser, in Vietnamese, on a phone and a desktop."""
+
+import pytest
+
+from tests.browser import log_in, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_official_logs_in_and_sees_the_province(page, live_server, official):
+    log_in(page, live_server, "official")
+    assert page.locator("h1").inner_text() == "Chuyển đổi số tỉnh Quảng Ninh"
+    assert "7/22" in page.locator(".cards").inner_text()
+    assert page.console_errors == []
+    screenshot(page, "home-official")
+
+
+def test_home_fits_a_phone(phone_page, live_server, quangninh):
+    phone_page.goto(live_server.url + "/")
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    screenshot(phone_page, "home-phone")
