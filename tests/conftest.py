@@ -15,18 +15,25 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests that need Redis run whenever REDIS_URL is set. In CI a missing service fails the
-    run instead of skipping silently."""
-    if os.environ.get("REDIS_URL"):
-        return
-    needs_redis = [
-        item for item in items
-        if item.get_closest_marker("redis") or item.get_closest_marker("worker")
-    ]
-    if needs_redis and os.environ.get("CI"):
-        raise pytest.UsageError("CI=true but REDIS_URL is not set: these tests need Redis.")
-    for item in needs_redis:
-        item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+    """Tests that need Redis run whenever REDIS_URL is set, tests that need PostgreSQL whenever
+    DATABASE_URL points at it. In CI a missing service fails the run instead of skipping."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    missing = {
+        "REDIS_URL is not set": not os.environ.get("REDIS_URL"),
+        "DATABASE_URL is not PostgreSQL": not on_postgres,
+    }
+    for item in items:
+        wants = {
+            "REDIS_URL is not set": bool(
+                item.get_closest_marker("redis") or item.get_closest_marker("worker")
+            ),
+            "DATABASE_URL is not PostgreSQL": bool(item.get_closest_marker("postgres")),
+        }
+        for reason, wanted in wants.items():
+            if wanted and missing[reason]:
+                if os.environ.get("CI"):
+                    raise pytest.UsageError(f"CI=true but {reason}: {item.nodeid} needs it.")
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(autouse=True)
