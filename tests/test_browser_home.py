@@ -20,3 +20,11 @@ def test_home_fits_a_phone(phone_page, live_server, quangninh):
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot(phone_page, "home-phone")
+
+
+def test_language_menu_switches_to_english_under_the_csp(page, live_server, quangninh):
+    page.goto(live_server.url + "/")
+    page.select_option("#language", "en")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Digital transformation in Quảng Ninh"
+    assert page.console_errors == []

@@ -47,3 +47,9 @@ def test_login_page_renders_and_logs_in(client, official):
 def test_browser_language_does_not_override_vietnamese(client, quangninh):
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "đơn vị hành chính cấp xã" in page
+
+
+def test_pages_forbid_third_party_and_inline_scripts(client, quangninh):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
