@@ -1,0 +1,70 @@
+"""Benchmark harness: seed data at two scales, time scenarios, report medians and ratios.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dtm_bench python -m benchmarks [--repeat 5]
+
+Scales: Quang Ninh (54 units) and the whole country (3,321 units in 34 provinces), each with
+`--days` days of synthetic daily reports. The ratio column says how a scenario grows with the
+data; a page that reads roll-ups should stay near 1.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import django
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--only", help="run scenarios whose name contains this")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtmonitor.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    from benchmarks import scenarios
+    from benchmarks.seeding import fresh_database, seed_scale
+
+    setup_test_environment()
+    # Production storage (hashed, compressed static files) as a deployment would serve it.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.ALLOWED_HOSTS = ["*"]
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"database: {engine}; repeat: {args.repeat}; days: {args.days}")
+
+    results: dict[str, dict[str, float]] = {}
+    for scale in ("province", "country"):
+        fresh_database()
+        seeded = seed_scale(scale, days=args.days)
+        print(f"\n== {scale}: {seeded}")
+        for name, scenario in scenarios.SCENARIOS.items():
+            if args.only and args.only not in name:
+                continue
+            run = scenario()
+            run()  # warm-up
+            timings = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                run()
+                timings.append(time.perf_counter() - started)
+            median = statistics.median(timings)
+            results.setdefault(name, {})[scale] = median
+            print(f"{name:<40} median {median * 1000:9.1f} ms")
+
+    print("\nscenario                                  province     country   ratio")
+    for name, by_scale in results.items():
+        province, country = by_scale.get("province"), by_scale.get("country")
+        ratio = f"{country / province:7.2f}" if province and country else "      -"
+        print(f"{name:<40} {province * 1000:9.1f}ms {country * 1000:9.1f}ms {ratio}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
