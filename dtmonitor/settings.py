@@ -94,7 +94,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Focal points land on today's report, everyone else on the overview (reports.views.start).
+LOGIN_REDIRECT_URL = "reports:start"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "vi"
