@@ -4,10 +4,9 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import parse_number
+from .numbers import format_number, parse_number
 
 # A cumulative (running-total) value more than this many times the unit's last one is probably
 # a typo (an extra digit, a daily count typed into a total): warn, do not block.
@@ -78,11 +77,11 @@ class DailyReportForm(forms.Form):
                 self.warnings[name] = _(
                     "Lower than the last reported total (%(last)s), although this is a running "
                     "total."
-                ) % {"last": number_format(last, use_l10n=True)}
+                ) % {"last": format_number(last)}
             elif last > 0 and value > last * PLAUSIBLE_JUMP_FACTOR:
                 self.warnings[name] = _(
                     "More than %(factor)s times the last reported total (%(last)s): please check."
-                ) % {"factor": PLAUSIBLE_JUMP_FACTOR, "last": number_format(last, use_l10n=True)}
+                ) % {"factor": PLAUSIBLE_JUMP_FACTOR, "last": format_number(last)}
         if self.warnings and not cleaned.get("accept_warnings"):
             raise ValidationError(
                 _("Some values look unusual. Check them, tick the confirmation and submit again."),

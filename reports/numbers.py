@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 MAX_DECIMALS = 2
 MAX_INTEGER_DIGITS = 12  # ReportValue.value is DECIMAL(14, 2)
 
-_GROUPED = r"\d{1,3}(?:\.\d{3})+"  # 1.234 / 12.345.678
-_PLAIN = r"\d+"
-_COMMA_DECIMAL = re.compile(rf"^(?P<int>{_GROUPED}|{_PLAIN}),(?P<frac>\d+)$")
-_THOUSANDS_ONLY = re.compile(rf"^(?P<int>{_GROUPED})$")
-_DOT_DECIMAL = re.compile(r"^(?P<int>\d+)\.(?P<frac>\d{1,2})$")
-_INTEGER = re.compile(rf"^(?P<int>{_PLAIN})$")
+_GROUPED = r"[0-9]{1,3}(?:\.[0-9]{3})+"  # 1.234 / 12.345.678
+_PLAIN = r"[0-9]+"
+_COMMA_DECIMAL = re.compile(rf"(?P<int>{_GROUPED}|{_PLAIN}),(?P<frac>[0-9]+)")
+_THOUSANDS_ONLY = re.compile(rf"(?P<int>{_GROUPED})")
+_DOT_DECIMAL = re.compile(r"(?P<int>[0-9]+)\.(?P<frac>[0-9]{1,2})")
+_INTEGER = re.compile(rf"(?P<int>{_PLAIN})")
 
 MESSAGES = {
     "invalid": _("Enter a number, e.g. 12 or 1.234 or 12,5."),
@@ -64,18 +64,18 @@ def parse_number(text: str) -> Decimal:
 
 def _split(body: str, raw: str) -> tuple[str, str]:
     """(integer digits, fraction digits) of `body`, by the rule in the module docstring."""
-    if match := _INTEGER.match(body):
+    if match := _INTEGER.fullmatch(body):
         return match["int"], ""
-    if match := _THOUSANDS_ONLY.match(body):
+    if match := _THOUSANDS_ONLY.fullmatch(body):
         return match["int"].replace(".", ""), ""
-    if match := _DOT_DECIMAL.match(body):
+    if match := _DOT_DECIMAL.fullmatch(body):
         return match["int"], match["frac"]
-    if match := _COMMA_DECIMAL.match(body):
+    if match := _COMMA_DECIMAL.fullmatch(body):
         if len(match["frac"]) == 3 and "." not in match["int"]:
             # "1,234": an English thousands separator, or three decimals? Do not guess.
             raise ValidationError(MESSAGES["ambiguous"], "ambiguous", {"value": raw})
         return match["int"].replace(".", ""), match["frac"]
-    if re.fullmatch(r"[\d.,]+", body) and "," in body and "." in body:
+    if re.fullmatch(r"[0-9.,]+", body) and "," in body and "." in body:
         # "1,234.5" and other mixes of the two conventions.
         raise ValidationError(MESSAGES["ambiguous"], "ambiguous", {"value": raw})
     raise ValidationError(MESSAGES["invalid"], "invalid")
