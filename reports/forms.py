@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import format_number, parse_number
+from .numbers import check_for_target, format_number, parse_number
 
 # A cumulative (running-total) value more than this many times the unit's last one is probably
 # a typo (an extra digit, a daily count typed into a total): warn, do not block.
@@ -28,18 +28,17 @@ class TargetValueField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        number = parse_number(text)
-        if number < 0:
-            raise ValidationError(_("The value cannot be negative."), "negative")
-        if self.target.is_percent and number > 100:
-            raise ValidationError(_("A percentage is between 0 and 100."), "percent_range")
-        if not self.target.is_percent and number != number.to_integral_value():
-            raise ValidationError(_("A count is a whole number."), "whole")
-        return number
+        return check_for_target(self.target, parse_number(text))
 
 
 class DailyReportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False,
+        error_messages={
+            key: _("This form is damaged or out of date: open the report again.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
     note = forms.CharField(
         label=_("Note"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -92,3 +92,17 @@ def format_number(value: Decimal | int | None) -> str:
     else:
         text = f"{value:,.2f}".rstrip("0")
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def check_for_target(target, number: Decimal) -> Decimal:
+    """`number` if it fits the target's unit (not negative; percent within 0..100; counts whole),
+    else a ValidationError. Used by the form and again by `services.submit_report`."""
+    if number < 0:
+        raise ValidationError(_("The value cannot be negative."), "negative")
+    if target.is_percent and number > 100:
+        raise ValidationError(_("A percentage is between 0 and 100."), "percent_range")
+    if not target.is_percent and number != number.to_integral_value():
+        raise ValidationError(_("A count is a whole number."), "whole")
+    if number.as_tuple().exponent < -MAX_DECIMALS or abs(number) >= 10**MAX_INTEGER_DIGITS:
+        raise ValidationError(MESSAGES["too_large"], "too_large")
+    return number

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune
 from targets.models import Target
 
-from . import deadlines
+from . import deadlines, numbers
 from .models import DailyReport, ReportRevision, ReportValue, ValueChange
 from .tasks import rollup_commune_day
 
@@ -93,6 +93,8 @@ def submit_report(
     missing = set(targets) - set(values)
     if unknown or missing:
         raise ValidationError(_("Every reported target needs a value, and only those."))
+    for pk, value in values.items():
+        numbers.check_for_target(targets[pk], Decimal(value))
 
     # Two first submissions race on the unique (commune, date) constraint; the loser retries
     # and then finds the winner's row, locked, and treats its submission as an update.

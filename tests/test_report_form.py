@@ -181,6 +181,15 @@ def test_garbage_posts_never_500_and_write_nothing(client, focal_a, commune_a, c
     client.force_login(focal_a)
     response = client.post(form_url(commune_a), payload)
     assert response.status_code == 200
+    assert 'class="error' in response.content.decode()
+    assert not DailyReport.objects.exists()
+
+
+@pytest.mark.parametrize("version", ["abc", "-5", "99999999999999999999999"])
+def test_a_damaged_version_says_so(client, focal_a, commune_a, clock, version):
+    client.force_login(focal_a)
+    page = client.post(form_url(commune_a), form_data(version=version)).content.decode()
+    assert "Biểu mẫu bị hỏng hoặc đã cũ: hãy mở lại báo cáo." in page
     assert not DailyReport.objects.exists()
 
 

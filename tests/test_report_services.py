@@ -223,3 +223,11 @@ def test_broker_outage_does_not_fail_the_submission(
             result = submit(focal_a, commune_a)
     assert result.report.pk
     assert "Could not queue rollup_commune_day" in caplog.text
+
+
+@pytest.mark.parametrize("bad", [Decimal(-1), Decimal("2.5"), Decimal("1e15")])
+def test_service_refuses_values_that_do_not_fit_the_unit(focal_a, commune_a, cx, bad):
+    values = values_for(5) | {cx["CX-01"].pk: bad}
+    with pytest.raises(ValidationError):
+        services.submit_report(focal_a, commune_a, MONDAY, values, now=at(MONDAY, 16))
+    assert not DailyReport.objects.exists()
