@@ -210,15 +210,16 @@ def test_rollup_is_queued_after_commit(focal_a, commune_a, cx, django_capture_on
     with mock.patch("reports.services.rollup_commune_day") as task:
         with django_capture_on_commit_callbacks(execute=True):
             submit(focal_a, commune_a)
-            task.delay.assert_not_called()  # not before the commit
-    task.delay.assert_called_once_with(commune_a.pk, MONDAY.isoformat())
+            task.apply_async.assert_not_called()  # not before the commit
+    task.apply_async.assert_called_once()
+    assert task.apply_async.call_args.args[0] == (commune_a.pk, MONDAY.isoformat())
 
 
 def test_broker_outage_does_not_fail_the_submission(
     focal_a, commune_a, cx, django_capture_on_commit_callbacks, caplog
 ):
     with mock.patch("reports.services.rollup_commune_day") as task:
-        task.delay.side_effect = ConnectionError("redis down")
+        task.apply_async.side_effect = ConnectionError("redis down")
         with django_capture_on_commit_callbacks(execute=True):
             result = submit(focal_a, commune_a)
     assert result.report.pk
@@ -231,3 +232,33 @@ def test_service_refuses_values_that_do_not_fit_the_unit(focal_a, commune_a, cx,
     with pytest.raises(ValidationError):
         services.submit_report(focal_a, commune_a, MONDAY, values, now=at(MONDAY, 16))
     assert not DailyReport.objects.exists()
+
+
+@pytest.mark.redis
+def test_unreachable_broker_fails_fast_and_is_logged(
+    focal_a, commune_a, cx, django_capture_on_commit_callbacks, caplog, settings
+):
+    """A real publish to a closed port: the submission is kept and the failure logged."""
+    import time
+
+    from dtmonitor.celery import app
+
+    def fresh_producer_pool():
+        # The producer pool is bound to the broker URL when first used (Celery's app.pool).
+        app.pool.force_close_all()
+        app._pool = None
+
+    fresh_producer_pool()
+    app.conf.broker_url = "redis://127.0.0.1:1/3"  # nothing listens on port 1
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = submit(focal_a, commune_a)
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+        fresh_producer_pool()
+    assert DailyReport.objects.filter(pk=result.report.pk).exists()
+    assert "Could not queue rollup_commune_day" in caplog.text
+    assert "Connection refused" in caplog.text or "connecting to" in caplog.text
+    assert elapsed < 10  # not a benchmark: only "does not hang on reconnects"
