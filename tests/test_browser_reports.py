@@ -51,3 +51,34 @@ def test_focal_point_files_todays_report_on_a_phone(phone_page, live_server, foc
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "report-calendar-phone")
     assert page.console_errors == []
+
+
+def test_official_filters_the_list_and_returns_a_report(
+    page, live_server, official, focal_a, focal_b, commune_a, commune_b
+):
+    from reports import services
+    from tests.reports_helpers import values_for
+
+    today = timezone.localdate()
+    services.submit_report(focal_a, commune_a, today, values_for(4))
+    services.submit_report(focal_b, commune_b, today, values_for(2))
+    log_in(page, live_server, "official")
+    page.click("nav >> text=Báo cáo hằng ngày")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("table tbody tr").count() == 2
+    page.select_option("#id_commune", str(commune_a.pk))
+    page.click(".filters button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1 and "Hồng Gai" in rows.inner_text()
+    screenshot(page, "reports-list-official")
+
+    rows.locator("a").first.click()
+    page.wait_for_load_state("networkidle")
+    page.fill("#id_comment", "Kiểm tra lại CX-01")
+    page.click(".return-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "Kiểm tra lại CX-01" in page.locator(".history").inner_text()
+    assert DailyReport.objects.get(commune=commune_a).status == "returned"
+    screenshot(page, "report-detail-returned")
+    assert page.console_errors == []

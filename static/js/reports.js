@@ -13,3 +13,10 @@ document.addEventListener("submit", (event) => {
     button.setAttribute("aria-busy", "true");
   });
 });
+// Coming back with the browser's Back button restores the page as it was left: re-arm it.
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-once]").forEach((form) => {
+    delete form.dataset.sending;
+    form.querySelectorAll("button[aria-busy]").forEach((button) => button.removeAttribute("aria-busy"));
+  });
+});
