@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,18 +47,17 @@ class SubmitResult:
 
 
 def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
-    """Target id → the unit's most recent value reported before `before` (one query)."""
-    rows = (
-        ReportValue.objects.filter(report__commune=commune, report__date__lt=before)
-        .order_by("target_id", "-report__date")
-        .values_list("target_id", "report__date", "value")
+    """Target id → the unit's most recent value reported before `before` (one query, one
+    index-backed subquery per daily target, so it does not read the unit's whole history)."""
+    latest = (
+        ReportValue.objects.filter(
+            report__commune=commune, report__date__lt=before, target=OuterRef("pk")
+        )
+        .order_by("-report__date")
+        .values("value")[:1]
     )
-    latest: dict[int, Decimal] = {}
-    # Ordered newest first per target; the first row seen per target wins. PostgreSQL could do
-    # DISTINCT ON, but this stays portable and is bounded by the unit's own history.
-    for target_id, _day, value in rows:
-        latest.setdefault(target_id, value)
-    return latest
+    rows = Target.objects.reported_by_communes().annotate(last=Subquery(latest))
+    return {pk: value for pk, value in rows.values_list("pk", "last") if value is not None}
 
 
 def can_review(user) -> bool:
