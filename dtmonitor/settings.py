@@ -94,7 +94,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Focal points land on today's report, everyone else on the overview (reports.views.start).
+LOGIN_REDIRECT_URL = "reports:start"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "vi"
@@ -144,6 +145,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Web requests publish tasks after commit; a dead broker must fail fast (then be logged) rather
+# than hold a focal point's submission for seconds of reconnect attempts.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
+}
 
 LOGGING = {
     "version": 1,

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import DailyReport, Holiday, ReportingSettings, ReportValue
+from .models import (
+    DailyReport,
+    DayUnlock,
+    Holiday,
+    ReportingSettings,
+    ReportRevision,
+    ReportValue,
+    ValueChange,
+)
 
 
 class ReportValueInline(admin.TabularInline):
@@ -10,15 +18,33 @@ class ReportValueInline(admin.TabularInline):
     autocomplete_fields = ("target",)
 
 
+class ReportRevisionInline(admin.TabularInline):
+    """The report's audit trail, read-only: it is written by reports.services only."""
+
+    model = ReportRevision
+    extra = 0
+    can_delete = False
+    fields = ("version", "kind", "changed_by", "changed_at", "comment", "text_changes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DailyReport)
 class DailyReportAdmin(SimpleHistoryAdmin):
-    list_display = ("date", "commune", "status", "is_late", "submitted_by", "submitted_at")
+    list_display = (
+        "date", "commune", "status", "is_late", "submitted_by", "submitted_at", "version"
+    )
     list_filter = ("status", "is_late", "date", "commune__kind", "commune__former_area")
     search_fields = ("commune__name", "commune__code", "note", "blockers")
     date_hierarchy = "date"
     list_select_related = ("commune", "submitted_by")
     autocomplete_fields = ("commune", "submitted_by")
-    inlines = [ReportValueInline]
+    inlines = [ReportValueInline, ReportRevisionInline]
 
 
 @admin.register(ReportValue)
@@ -46,3 +72,49 @@ class HolidayAdmin(SimpleHistoryAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
+
+
+@admin.register(DayUnlock)
+class DayUnlockAdmin(SimpleHistoryAdmin):
+    """Reopen one past day for one unit beyond the backfill window (reports.deadlines)."""
+
+    list_display = ("date", "commune", "unlocked_by", "reason", "created_at")
+    list_filter = ("date",)
+    search_fields = ("commune__name", "commune__code", "reason")
+    list_select_related = ("commune", "unlocked_by")
+    autocomplete_fields = ("commune",)
+    exclude = ("unlocked_by",)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.unlocked_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class ValueChangeInline(admin.TabularInline):
+    model = ValueChange
+    extra = 0
+    can_delete = False
+    fields = ("target", "old_value", "new_value")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportRevision)
+class ReportRevisionAdmin(admin.ModelAdmin):
+    list_display = ("report", "version", "kind", "changed_by", "changed_at")
+    list_filter = ("kind",)
+    search_fields = ("report__commune__name", "comment")
+    list_select_related = ("report__commune", "changed_by")
+    readonly_fields = (
+        "report", "version", "kind", "changed_by", "changed_at", "comment", "text_changes"
+    )
+    inlines = [ValueChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

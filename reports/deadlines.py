@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
-from .models import Holiday, ReportingSettings
+from .models import DayUnlock, Holiday, ReportingSettings
 
 
 def non_working_days(start: dt.date, end: dt.date) -> set[dt.date]:
@@ -64,3 +64,36 @@ def is_open_for_submission(
     """Today and the days of the backfill window are open; the future and older days are not."""
     today = today or timezone.localdate()
     return earliest_open_day(today, rules) <= day <= today
+
+
+def unlocked_days(commune, start: dt.date, end: dt.date) -> set[dt.date]:
+    """Days an administrator reopened for `commune` between start and end (one query)."""
+    return set(
+        DayUnlock.objects.filter(commune=commune, date__range=(start, end)).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def is_day_open(
+    commune,
+    day: dt.date,
+    today: dt.date | None = None,
+    rules: ReportingSettings | None = None,
+    unlocked: set[dt.date] | None = None,
+) -> bool:
+    """Whether the report of `commune` for `day` may still be submitted or edited.
+
+    Open: days the unit existed that are inside the backfill window (today included), or that
+    an administrator unlocked (`DayUnlock`). Never the future. Whether the user may report for
+    the unit at all is a separate question (`Commune.objects.reportable_by`). Pass `unlocked`
+    (from `unlocked_days`) when asking for many days, to keep the query count constant.
+    """
+    today = today or timezone.localdate()
+    if day > today or not commune.is_active_on(day):
+        return False
+    if is_open_for_submission(day, today, rules):
+        return True
+    if unlocked is None:
+        unlocked = unlocked_days(commune, day, day)
+    return day in unlocked

@@ -104,6 +104,14 @@ class DailyReport(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     blockers = models.TextField(_("blockers and proposals"), blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1,
+        help_text=_("Raised by every change; a form saved from an older version is refused."),
+    )
+    review_comment = models.TextField(
+        _("reviewer's comment"), blank=True,
+        help_text=_("Why the report was returned; cleared when the focal point resubmits."),
+    )
 
     history = HistoricalRecords()
     objects = DailyReportQuerySet.as_manager()
@@ -163,6 +171,105 @@ class ReportValue(models.Model):
     @classmethod
     def for_target(cls, target, **fields) -> "ReportValue":
         return cls(target=target, is_percent=target.is_percent, **fields)
+
+
+class ReportRevision(models.Model):
+    """One step in a report's life: who did what, when, and which values changed.
+
+    Written by `reports.services` in the same transaction as the change itself, so the history
+    shown to focal points and officials is exactly what happened to the report.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        EDITED = "edited", _("edited")
+        RETURNED = "returned", _("returned for correction")
+        RESUBMITTED = "resubmitted", _("resubmitted")
+
+    report = models.ForeignKey(
+        DailyReport, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("report")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+    comment = models.TextField(_("comment"), blank=True)
+    # Text fields are small and rarely change; their old/new values are kept here whole.
+    text_changes = models.JSONField(_("text changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("report revision")
+        verbose_name_plural = _("report revisions")
+        ordering = ["report", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "version"], name="revision_one_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} v{self.version} {self.kind}"
+
+
+class ValueChange(models.Model):
+    """A target's value before and after one revision (old is empty on first submission)."""
+
+    revision = models.ForeignKey(
+        ReportRevision, on_delete=models.CASCADE, related_name="value_changes",
+        verbose_name=_("revision"),
+    )
+    target = models.ForeignKey(
+        "targets.Target", on_delete=models.PROTECT, related_name="+", verbose_name=_("target")
+    )
+    old_value = models.DecimalField(
+        _("old value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("new value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("value change")
+        verbose_name_plural = _("value changes")
+        ordering = ["revision", "target__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "target"], name="value_change_one_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.old_value} → {self.new_value}"
+
+
+class DayUnlock(models.Model):
+    """An administrator reopens one past day for one unit, beyond the backfill window."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="day_unlocks",
+        verbose_name=_("unit"),
+    )
+    date = models.DateField(_("report date"))
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("unlocked by"),
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("unlocked at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unlocked day")
+        verbose_name_plural = _("unlocked days")
+        ordering = ["-date", "commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "date"], name="unlock_one_per_unit_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.date:%d/%m/%Y}"
 
 
 # --- Roll-up tables, kept fresh by Celery tasks; dashboards read only these. ---------------

@@ -1,0 +1,40 @@
+"""Filters of the officials' list of daily reports."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune
+
+from .models import DailyReport
+
+
+def _visible_communes(request):
+    if request is None:
+        return Commune.objects.none()
+    return Commune.objects.visible_to(request.user).order_by("name")
+
+
+class DailyReportFilter(django_filters.FilterSet):
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Unit"), queryset=_visible_communes, empty_label=_("All units")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="date", lookup_expr="gte", label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=DailyReport.Status.choices, empty_label=_("Any status")
+    )
+    is_late = django_filters.BooleanFilter(
+        label=_("Late"),
+        widget=forms.Select(choices=[("", "—"), ("true", _("late")), ("false", _("on time"))]),
+    )
+
+    class Meta:
+        model = DailyReport
+        fields = ["commune", "date_from", "date_to", "status", "is_late"]

@@ -1,0 +1,228 @@
+"""Multi-step writes on daily reports. Views call these; tests call them directly.
+
+Every function here runs in one transaction, checks the user's right to act first, and records
+a `ReportRevision` for each change, so the history is exactly what happened.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import Commune
+from targets.models import Target
+
+from . import deadlines, numbers
+from .models import DailyReport, ReportRevision, ReportValue, ValueChange
+from .tasks import rollup_commune_day
+
+logger = logging.getLogger(__name__)
+
+
+class DayClosed(PermissionDenied):
+    """The day is outside the backfill window (and not unlocked), in the future, or before the
+    unit existed."""
+
+
+class StaleReport(Exception):
+    """Someone saved the report after the form was opened; nothing was written."""
+
+    def __init__(self, report: DailyReport | None):
+        super().__init__("report changed since the form was opened")
+        self.report = report
+
+
+@dataclass
+class SubmitResult:
+    report: DailyReport
+    revision: ReportRevision | None  # None when nothing changed (e.g. a double click)
+    created: bool
+    changes: list[ValueChange] = field(default_factory=list)
+
+
+def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
+    """Target id → the unit's most recent value reported before `before` (one query, one
+    index-backed subquery per daily target, so it does not read the unit's whole history)."""
+    latest = (
+        ReportValue.objects.filter(
+            report__commune=commune, report__date__lt=before, target=OuterRef("pk")
+        )
+        .order_by("-report__date")
+        .values("value")[:1]
+    )
+    rows = Target.objects.reported_by_communes().annotate(last=Subquery(latest))
+    return {pk: value for pk, value in rows.values_list("pk", "last") if value is not None}
+
+
+def can_review(user) -> bool:
+    """Provincial officials and administrators review (return) reports."""
+    return user.is_authenticated and user.sees_everything
+
+
+def submit_report(
+    user,
+    commune: Commune,
+    day: dt.date,
+    values: dict[int, Decimal],
+    note: str = "",
+    blockers: str = "",
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> SubmitResult:
+    """Create or update the report of `commune` for `day` with `values` (target id → value).
+
+    `expected_version` is the report version the form was opened at (0 = no report yet). If the
+    report has changed since, `StaleReport` is raised and nothing is written, unless the submitted
+    content is identical to what is stored (a double click), which is a no-op. `None` skips
+    that check: the later submission wins and both are recorded.
+    Raises PermissionDenied (not a unit the user reports for), DayClosed, ValidationError.
+    """
+    if not Commune.objects.reportable_by(user).filter(pk=commune.pk).exists():
+        raise PermissionDenied("not a unit this user reports for")
+    now = now or timezone.now()
+    if not deadlines.is_day_open(commune, day, today=timezone.localdate(now)):
+        raise DayClosed("day closed for submission")
+    targets = {t.pk: t for t in Target.objects.reported_by_communes()}
+    unknown = set(values) - set(targets)
+    missing = set(targets) - set(values)
+    if unknown or missing:
+        raise ValidationError(_("Every reported target needs a value, and only those."))
+    for pk, value in values.items():
+        numbers.check_for_target(targets[pk], Decimal(value))
+
+    # Two first submissions race on the unique (commune, date) constraint; the loser retries
+    # and then finds the winner's row, locked, and treats its submission as an update.
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                result = _submit_locked(
+                    user, commune, day, values, note, blockers, expected_version, now, targets
+                )
+            break
+        except IntegrityError:
+            if attempt:
+                raise
+    if result.revision is not None:
+        _queue_rollup(commune.pk, day)
+    return result
+
+
+def _submit_locked(user, commune, day, values, note, blockers, expected_version, now, targets):
+    report = (
+        DailyReport.objects.select_for_update().filter(commune=commune, date=day).first()
+    )
+    if report is None:
+        if expected_version:
+            # Opened on an existing report that has since been deleted by an administrator.
+            raise StaleReport(None)
+        report = DailyReport.objects.create(
+            commune=commune, date=day, submitted_by=user, submitted_at=now, updated_at=now,
+            is_late=deadlines.is_late(day, now), note=note, blockers=blockers, version=1,
+        )
+        ReportValue.objects.bulk_create(
+            ReportValue.for_target(targets[pk], report=report, value=value)
+            for pk, value in values.items()
+        )
+        revision = ReportRevision.objects.create(
+            report=report, version=1, kind=ReportRevision.Kind.SUBMITTED, changed_by=user,
+            changed_at=now,
+        )
+        changes = ValueChange.objects.bulk_create(
+            ValueChange(revision=revision, target_id=pk, new_value=value)
+            for pk, value in sorted(values.items())
+        )
+        return SubmitResult(report, revision, True, changes)
+
+    stored = {v.target_id: v for v in report.values.all()}
+    value_diff = {
+        pk: (stored[pk].value if pk in stored else None, value)
+        for pk, value in values.items()
+        if pk not in stored or stored[pk].value != value
+    }
+    text_diff = {
+        name: [getattr(report, name), new]
+        for name, new in (("note", note), ("blockers", blockers))
+        if getattr(report, name) != new
+    }
+    returned = report.status == DailyReport.Status.RETURNED
+    if not value_diff and not text_diff and not returned:
+        return SubmitResult(report, None, False)
+    if expected_version is not None and expected_version != report.version:
+        raise StaleReport(report)
+
+    for pk, (_old, new) in value_diff.items():
+        if pk in stored:
+            stored[pk].value = new
+            stored[pk].save(update_fields=["value"])
+        else:
+            ReportValue.for_target(targets[pk], report=report, value=new).save()
+    report.note, report.blockers = note, blockers
+    report.version += 1
+    report.updated_at = now
+    report.status = DailyReport.Status.SUBMITTED
+    report.review_comment = ""
+    report.save()
+    revision = ReportRevision.objects.create(
+        report=report, version=report.version,
+        kind=ReportRevision.Kind.RESUBMITTED if returned else ReportRevision.Kind.EDITED,
+        changed_by=user, changed_at=now, text_changes=text_diff,
+    )
+    changes = ValueChange.objects.bulk_create(
+        ValueChange(revision=revision, target_id=pk, old_value=old, new_value=new)
+        for pk, (old, new) in sorted(value_diff.items())
+    )
+    return SubmitResult(report, revision, False, changes)
+
+
+def return_report(
+    user, report: DailyReport, comment: str, now: dt.datetime | None = None
+) -> ReportRevision:
+    """An official or administrator sends a report back to its focal point with a comment."""
+    if not DailyReport.objects.visible_to(user).filter(pk=report.pk).exists():
+        raise PermissionDenied("report not visible")
+    if not can_review(user):
+        raise PermissionDenied("only officials and administrators review reports")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = DailyReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status == DailyReport.Status.RETURNED:
+            raise ValidationError({"comment": _("This report has already been returned.")})
+        locked.status = DailyReport.Status.RETURNED
+        locked.review_comment = comment
+        locked.version += 1
+        locked.updated_at = now
+        locked.save()
+        revision = ReportRevision.objects.create(
+            report=locked, version=locked.version, kind=ReportRevision.Kind.RETURNED,
+            changed_by=user, changed_at=now, comment=comment,
+        )
+    _queue_rollup(locked.commune_id, locked.date)
+    report.refresh_from_db()
+    return revision
+
+
+def _queue_rollup(commune_id: int, day: dt.date) -> None:
+    """Queue the unit-day roll-up once the transaction has committed. A broker outage must not
+    fail a submission that is already saved: log it, the nightly job catches up."""
+
+    def queue() -> None:
+        try:
+            # No publish retries and no result to track: with Redis down, `.delay()` kept the
+            # focal point waiting ~19 s (result-backend reconnects), this fails in well under 1 s
+            # (with CELERY_BROKER_TRANSPORT_OPTIONS' bounded retries).
+            rollup_commune_day.apply_async(
+                (commune_id, day.isoformat()), retry=False, ignore_result=True
+            )
+        except Exception:
+            logger.exception("Could not queue rollup_commune_day(%s, %s)", commune_id, day)
+
+    transaction.on_commit(queue)

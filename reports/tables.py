@@ -1,0 +1,26 @@
+"""The officials' list of daily reports, declared once."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from .models import DailyReport
+
+
+class DailyReportTable(tables.Table):
+    date = tables.DateColumn(
+        verbose_name=_("Report date"), linkify=("reports:detail", {"pk": tables.A("pk")})
+    )
+    commune = tables.Column(verbose_name=_("Unit"), order_by=("commune__name",))
+    status = tables.Column(verbose_name=_("Status"))
+    is_late = tables.BooleanColumn(verbose_name=_("Late"))
+    submitted_at = tables.DateTimeColumn(verbose_name=_("First submitted"))
+    updated_at = tables.DateTimeColumn(verbose_name=_("Last changed"))
+    submitted_by = tables.Column(verbose_name=_("Submitted by"))
+
+    class Meta:
+        model = DailyReport
+        fields = ("date", "commune", "status", "is_late", "submitted_at", "updated_at",
+                  "submitted_by")
+        order_by = ("-date",)
+        attrs = {"class": "report-table"}
+        empty_text = _("No report matches these filters.")

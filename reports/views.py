@@ -1,0 +1,257 @@
+"""Thin views over `reports.services`: parse the request, call one function, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from communes.models import Commune
+from targets.models import Target
+
+from . import deadlines, services
+from .calendar import STATES, unit_calendar
+from .filters import DailyReportFilter
+from .forms import DailyReportForm
+from .models import DailyReport, ReportingSettings, ValueChange
+from .numbers import format_number
+from .tables import DailyReportTable
+
+
+@login_required
+def start(request):
+    """Where everyone lands after logging in: focal points on today's report, others home."""
+    if Commune.objects.reportable_by(request.user).exists():
+        return redirect("reports:today")
+    return redirect("home")
+
+
+@login_required
+def today(request):
+    """Today's report for the user's unit; focal points of several units pick one first."""
+    communes = list(Commune.objects.reportable_by(request.user).order_by("name"))
+    if len(communes) == 1:
+        return redirect(_form_url(communes[0], timezone.localdate()))
+    if not communes:
+        return redirect("reports:list")
+    return render(
+        request, "reports/pick_commune.html",
+        {"communes": communes, "today": timezone.localdate()},
+    )
+
+
+def _form_url(commune: Commune, day: dt.date) -> str:
+    return reverse("reports:form", args=[commune.code, day.isoformat()])
+
+
+def _parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as error:
+        raise Http404("not a date") from error
+
+
+def _form_targets():
+    return Target.objects.reported_by_communes().select_related("pillar").order_by(
+        "pillar__order", "pillar__code", "code"
+    )
+
+
+@login_required
+def report_form(request, code: str, day: str):
+    """The daily form of one unit for one day: editable when the user reports for the unit and
+    the day is open, read-only otherwise."""
+    day = _parse_day(day)
+    user = request.user
+    if request.method == "POST":
+        # Posting for a unit one does not report for is refused before anything is read.
+        commune = get_object_or_404(Commune.objects.all(), code=code)
+        if not Commune.objects.reportable_by(user).filter(pk=commune.pk).exists():
+            raise PermissionDenied
+    else:
+        commune = get_object_or_404(Commune.objects.visible_to(user), code=code)
+    may_report = Commune.objects.reportable_by(user).filter(pk=commune.pk).exists()
+    rules = ReportingSettings.current()
+    is_open = may_report and deadlines.is_day_open(commune, day, rules=rules)
+    if request.method == "POST" and not is_open:
+        raise PermissionDenied
+
+    report = _current_report(commune, day)
+    targets = list(_form_targets())
+    last = services.last_values(commune, day)
+    conflict = False
+    if request.method == "POST":
+        form = DailyReportForm(request.POST, targets=targets, last_values=last)
+        if form.is_valid():
+            try:
+                result = services.submit_report(
+                    user, commune, day, form.values(),
+                    note=form.cleaned_data["note"], blockers=form.cleaned_data["blockers"],
+                    expected_version=form.cleaned_data["version"] or 0,
+                )
+            except services.StaleReport:
+                conflict = True
+                report = _current_report(commune, day)
+                form = _unbound_form(report, targets, last)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _confirmation(result))
+                return redirect(_form_url(commune, day))
+    else:
+        form = _unbound_form(report, targets, last)
+
+    context = {
+        "commune": commune,
+        "day": day,
+        "report": report,
+        "form": form,
+        "rows": _rows(form, targets, last),
+        "is_open": is_open,
+        "may_report": may_report,
+        "deadline": deadlines.deadline(day, rules),
+        "is_expected": deadlines.is_expected(commune, day, rules),
+        "conflict": conflict,
+        "conflict_revision": (
+            report.revisions.select_related("changed_by").order_by("version").last()
+            if conflict and report else None
+        ),
+        "today": timezone.localdate(),
+    }
+    return render(request, "reports/form.html", context, status=409 if conflict else 200)
+
+
+def _current_report(commune: Commune, day: dt.date) -> DailyReport | None:
+    return (
+        DailyReport.objects.filter(commune=commune, date=day)
+        .select_related("submitted_by")
+        .prefetch_related("values")
+        .first()
+    )
+
+
+def _unbound_form(report, targets, last) -> DailyReportForm:
+    initial = {"version": 0}
+    if report is not None:
+        initial = {"version": report.version, "note": report.note, "blockers": report.blockers}
+        for value in report.values.all():
+            initial[f"value_{value.target_id}"] = format_number(value.value)
+    return DailyReportForm(initial=initial, targets=targets, last_values=last)
+
+
+def _rows(form: DailyReportForm, targets, last) -> list[dict]:
+    """Targets grouped by pillar, each with its field, the last value and any warning."""
+    groups: list[dict] = []
+    for target in targets:
+        if not groups or groups[-1]["pillar"] != target.pillar:
+            groups.append({"pillar": target.pillar, "rows": []})
+        name = form.field_name(target)
+        groups[-1]["rows"].append(
+            {
+                "target": target,
+                "field": form[name],
+                "last": format_number(last.get(target.pk)) or "—",
+                "goal": format_number(target.target_value) or "—",
+                "warning": form.warnings.get(name),
+            }
+        )
+    return groups
+
+
+def _confirmation(result: services.SubmitResult) -> str:
+    report = result.report
+    if result.revision is None:
+        return _("Nothing changed: the report was already saved with these values.")
+    saved_at = formats.date_format(timezone.localtime(report.updated_at), "DATETIME_FORMAT")
+    timeliness = _("counted as late") if report.is_late else _("counted as on time")
+    if result.created:
+        return _("Report saved at %(time)s, %(timeliness)s.") % {
+            "time": saved_at, "timeliness": timeliness,
+        }
+    message = _("Changes saved at %(time)s (%(count)s value(s) changed), %(timeliness)s.")
+    return message % {"time": saved_at, "count": len(result.changes), "timeliness": timeliness}
+
+
+@login_required
+def unit_calendar_view(request, code: str):
+    commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
+    may_report = Commune.objects.reportable_by(request.user).filter(pk=commune.pk).exists()
+    days = unit_calendar(commune, may_report)
+    # Monday-first weeks; blank cells before the first day keep the weekday columns aligned.
+    padding = range(days[0].date.weekday())
+    legend = [(state, label, mark) for state, (label, mark) in STATES.items()]
+    returned = (
+        DailyReport.objects.filter(
+            commune=commune, status=DailyReport.Status.RETURNED, date__gte=days[0].date
+        ).order_by("-date")
+    )
+    return render(
+        request, "reports/calendar.html",
+        {"commune": commune, "days": days, "padding": padding, "legend": legend,
+         "returned": returned, "may_report": may_report},
+    )
+
+
+def _report_for(user, pk: int) -> DailyReport:
+    """The report if the user may see it, else 404."""
+    return get_object_or_404(
+        DailyReport.objects.visible_to(user).select_related("commune", "submitted_by"), pk=pk
+    )
+
+
+@login_required
+def report_detail(request, pk: int, return_form=None):
+    report = _report_for(request.user, pk)
+    values = report.values.select_related("target__pillar").order_by(
+        "target__pillar__order", "target__code"
+    )
+    revisions = report.revisions.select_related("changed_by").prefetch_related(
+        Prefetch("value_changes", queryset=ValueChange.objects.select_related("target"))
+    ).order_by("-version")
+    can_review = services.can_review(request.user)
+    return render(
+        request, "reports/detail.html",
+        {
+            "report": report,
+            "values": values,
+            "revisions": revisions,
+            "can_review": can_review and report.status == DailyReport.Status.SUBMITTED,
+            "return_error": return_form,
+            "may_report": Commune.objects.reportable_by(request.user)
+            .filter(pk=report.commune_id).exists(),
+        },
+        status=400 if return_form else 200,
+    )
+
+
+@require_POST
+@login_required
+def return_report(request, pk: int):
+    report = _report_for(request.user, pk)
+    try:
+        services.return_report(request.user, report, request.POST.get("comment", ""))
+    except ValidationError as error:
+        return report_detail(request, pk, return_form=error.messages)
+    messages.success(request, _("The report was returned to the unit's focal point."))
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+def report_list(request):
+    """Read-only list of the reports the user may see, filtered by unit, dates and status."""
+    queryset = DailyReport.objects.visible_to(request.user).select_related(
+        "commune", "submitted_by"
+    )
+    filterset = DailyReportFilter(request.GET, queryset=queryset, request=request)
+    table = DailyReportTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "reports/list.html", {"filter": filterset, "table": table})
+

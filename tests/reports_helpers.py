@@ -1,0 +1,33 @@
+"""Shared bits of the daily-report tests: a frozen local clock and form payloads."""
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+from targets.models import Target
+
+HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+MONDAY = dt.date(2025, 9, 8)  # a working day; Tuesday 9/9 17:00 is its default cutoff
+
+
+def at(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=HANOI)
+
+
+def daily_targets() -> list[Target]:
+    return list(Target.objects.reported_by_communes().order_by("code"))
+
+
+def values_for(amount: int | Decimal = 5) -> dict[int, Decimal]:
+    return {target.pk: Decimal(amount) for target in daily_targets()}
+
+
+def form_data(version: int = 0, amount: str = "5", **overrides) -> dict[str, str]:
+    """A complete POST for the daily form; `overrides` maps target codes or field names."""
+    data = {"version": str(version), "note": "", "blockers": ""}
+    for target in daily_targets():
+        data[f"value_{target.pk}"] = amount
+    for key, value in overrides.items():
+        target = Target.objects.filter(code=key.replace("_", "-")).first()
+        data[f"value_{target.pk}" if target else key] = value
+    return data

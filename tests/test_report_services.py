@@ -1,0 +1,264 @@
+"""reports.services: submitting, editing, returning, deadlines and the audit trail."""
+
+import datetime as dt
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from reports import services
+from reports.models import (
+    DailyReport,
+    DayUnlock,
+    Holiday,
+    ReportingSettings,
+    ReportRevision,
+    ReportValue,
+    ValueChange,
+)
+from tests.reports_helpers import MONDAY, at, daily_targets, values_for
+
+
+@pytest.fixture
+def cx(quangninh):
+    return {target.code: target for target in daily_targets()}
+
+
+def submit(user, commune, day=MONDAY, amount=5, now=None, **kwargs):
+    return services.submit_report(
+        user, commune, day, values_for(amount), now=now or at(day, 16), **kwargs
+    )
+
+
+def test_first_submission_creates_report_values_and_revision(focal_a, commune_a, cx):
+    result = submit(focal_a, commune_a, note="ổn")
+    report = result.report
+    assert result.created
+    assert (report.version, report.status, report.note) == (1, "submitted", "ổn")
+    assert report.submitted_at == report.updated_at == at(MONDAY, 16)
+    assert report.submitted_by == focal_a
+    assert report.values.count() == len(cx)
+    revision = ReportRevision.objects.get(report=report)
+    assert (revision.kind, revision.version, revision.changed_by) == ("submitted", 1, focal_a)
+    assert {c.target.code: (c.old_value, c.new_value) for c in revision.value_changes.all()} == {
+        code: (None, Decimal(5)) for code in cx
+    }
+
+
+@pytest.mark.parametrize(
+    ("submitted", "late"),
+    [
+        (at(MONDAY + dt.timedelta(days=1), 17, 0, 0), False),  # exactly the cutoff
+        (at(MONDAY + dt.timedelta(days=1), 17, 0, 1), True),  # one second after
+    ],
+)
+def test_on_time_until_the_cutoff_late_one_second_after(focal_a, commune_a, cx, submitted, late):
+    with time_machine.travel(submitted, tick=False):
+        report = services.submit_report(focal_a, commune_a, MONDAY, values_for(5)).report
+    assert report.is_late is late
+    assert report.submitted_at == submitted
+
+
+def test_editing_keeps_first_submission_time_and_lateness(focal_a, commune_a, cx):
+    submit(focal_a, commune_a, now=at(MONDAY, 16))
+    later = at(MONDAY + dt.timedelta(days=3), 9)
+    values = values_for(5) | {cx["CX-01"].pk: Decimal(7)}
+    result = services.submit_report(
+        focal_a, commune_a, MONDAY, values, note="sửa", expected_version=1, now=later
+    )
+    report = result.report
+    assert not result.created
+    assert DailyReport.objects.count() == 1
+    assert (report.submitted_at, report.updated_at) == (at(MONDAY, 16), later)
+    assert not report.is_late
+    assert report.version == 2
+    assert ReportValue.objects.get(report=report, target=cx["CX-01"]).value == 7
+    revision = result.revision
+    assert revision.kind == "edited"
+    assert revision.text_changes == {"note": ["", "sửa"]}
+    assert [(c.target.code, c.old_value, c.new_value) for c in revision.value_changes.all()] == [
+        ("CX-01", Decimal(5), Decimal(7))
+    ]
+
+
+def test_identical_resubmission_is_a_no_op(focal_a, commune_a, cx):
+    submit(focal_a, commune_a)
+    result = submit(focal_a, commune_a, expected_version=0)  # a double click on a blank form
+    assert result.revision is None
+    assert ReportRevision.objects.count() == 1
+    assert DailyReport.objects.get().version == 1
+
+
+def test_stale_version_writes_nothing(focal_a, commune_a, cx, django_user_model):
+    submit(focal_a, commune_a)
+    with pytest.raises(services.StaleReport) as raised:
+        submit(focal_a, commune_a, amount=9, expected_version=0)
+    assert raised.value.report.version == 1
+    assert set(ReportValue.objects.values_list("value", flat=True)) == {Decimal(5)}
+    assert ReportRevision.objects.count() == 1
+
+
+def test_no_version_check_means_last_writer_wins_and_both_are_recorded(focal_a, commune_a, cx):
+    submit(focal_a, commune_a)
+    submit(focal_a, commune_a, amount=9, expected_version=None)
+    assert set(ReportValue.objects.values_list("value", flat=True)) == {Decimal(9)}
+    assert list(ReportRevision.objects.values_list("kind", flat=True)) == ["submitted", "edited"]
+
+
+def test_posting_for_another_unit_or_as_official_is_refused(
+    focal_a, focal_b, official, administrator, commune_a, cx
+):
+    for user in (focal_b, official, administrator):
+        with pytest.raises(PermissionDenied):
+            submit(user, commune_a)
+    assert not DailyReport.objects.exists()
+
+
+def test_missing_or_unknown_targets_are_refused(focal_a, commune_a, cx):
+    values = values_for(5)
+    values.pop(cx["CX-01"].pk)
+    with pytest.raises(ValidationError):
+        services.submit_report(focal_a, commune_a, MONDAY, values, now=at(MONDAY, 16))
+    assert not DailyReport.objects.exists()
+
+
+def test_backfill_window_counts_late_and_closes_after(focal_a, commune_a, cx):
+    rules = ReportingSettings.current()
+    now = at(MONDAY + dt.timedelta(days=rules.backfill_days), 10)
+    report = submit(focal_a, commune_a, now=now).report
+    assert report.is_late
+    older = MONDAY - dt.timedelta(days=1)
+    with pytest.raises(services.DayClosed):
+        submit(focal_a, commune_a, day=older, now=now)
+    future = now.date() + dt.timedelta(days=1)
+    with pytest.raises(services.DayClosed):
+        submit(focal_a, commune_a, day=future, now=now)
+
+
+def test_administrator_unlock_reopens_a_day_beyond_the_window(
+    focal_a, commune_a, administrator, cx
+):
+    now = at(MONDAY + dt.timedelta(days=30), 10)
+    with pytest.raises(services.DayClosed):
+        submit(focal_a, commune_a, now=now)
+    DayUnlock.objects.create(
+        commune=commune_a, date=MONDAY, unlocked_by=administrator, reason="mất điện"
+    )
+    assert submit(focal_a, commune_a, now=now).report.is_late
+
+
+def test_days_before_the_unit_existed_are_closed(focal_a, commune_a, cx):
+    day = commune_a.active_from - dt.timedelta(days=1)
+    with pytest.raises(services.DayClosed):
+        submit(focal_a, commune_a, day=day, now=at(day, 12))
+
+
+def test_non_working_days_may_still_be_reported(focal_a, commune_a, cx):
+    Holiday.objects.get_or_create(date=dt.date(2025, 9, 2), defaults={"name": "Quốc khánh"})
+    sunday = dt.date(2025, 9, 7)
+    assert submit(focal_a, commune_a, day=sunday, now=at(sunday, 10)).created
+    holiday = dt.date(2025, 9, 2)
+    assert submit(focal_a, commune_a, day=holiday, now=at(holiday, 10)).created
+
+
+def test_return_and_resubmit_history(focal_a, official, commune_a, cx):
+    report = submit(focal_a, commune_a).report
+    revision = services.return_report(official, report, "CX-01 sai", now=at(MONDAY, 18))
+    report.refresh_from_db()
+    assert (report.status, report.review_comment, report.version) == ("returned", "CX-01 sai", 2)
+    assert (revision.kind, revision.comment) == ("returned", "CX-01 sai")
+    assert revision.changed_by == official
+
+    values = values_for(5) | {cx["CX-01"].pk: Decimal(6)}
+    result = services.submit_report(
+        focal_a, commune_a, MONDAY, values, expected_version=2, now=at(MONDAY, 19)
+    )
+    report.refresh_from_db()
+    assert (report.status, report.review_comment, report.version) == ("submitted", "", 3)
+    assert result.revision.kind == "resubmitted"
+    assert list(report.revisions.values_list("kind", "version")) == [
+        ("submitted", 1), ("returned", 2), ("resubmitted", 3)
+    ]
+
+
+def test_returned_report_can_be_resubmitted_unchanged(focal_a, official, commune_a, cx):
+    report = submit(focal_a, commune_a).report
+    services.return_report(official, report, "kiểm tra lại")
+    result = submit(focal_a, commune_a, expected_version=2)
+    assert result.revision.kind == "resubmitted"
+    assert not ValueChange.objects.filter(revision=result.revision).exists()
+
+
+def test_only_officials_and_administrators_return_reports(
+    focal_a, focal_b, administrator, commune_a, cx
+):
+    report = submit(focal_a, commune_a).report
+    for user in (focal_a, focal_b):
+        with pytest.raises(PermissionDenied):
+            services.return_report(user, report, "x")
+    with pytest.raises(ValidationError):
+        services.return_report(administrator, report, "   ")
+    services.return_report(administrator, report, "thiếu số liệu")
+    with pytest.raises(ValidationError):
+        services.return_report(administrator, report, "lần nữa")
+    assert ReportRevision.objects.filter(kind="returned").count() == 1
+
+
+def test_rollup_is_queued_after_commit(focal_a, commune_a, cx, django_capture_on_commit_callbacks):
+    with mock.patch("reports.services.rollup_commune_day") as task:
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(focal_a, commune_a)
+            task.apply_async.assert_not_called()  # not before the commit
+    task.apply_async.assert_called_once()
+    assert task.apply_async.call_args.args[0] == (commune_a.pk, MONDAY.isoformat())
+
+
+def test_broker_outage_does_not_fail_the_submission(
+    focal_a, commune_a, cx, django_capture_on_commit_callbacks, caplog
+):
+    with mock.patch("reports.services.rollup_commune_day") as task:
+        task.apply_async.side_effect = ConnectionError("redis down")
+        with django_capture_on_commit_callbacks(execute=True):
+            result = submit(focal_a, commune_a)
+    assert result.report.pk
+    assert "Could not queue rollup_commune_day" in caplog.text
+
+
+@pytest.mark.parametrize("bad", [Decimal(-1), Decimal("2.5"), Decimal("1e15")])
+def test_service_refuses_values_that_do_not_fit_the_unit(focal_a, commune_a, cx, bad):
+    values = values_for(5) | {cx["CX-01"].pk: bad}
+    with pytest.raises(ValidationError):
+        services.submit_report(focal_a, commune_a, MONDAY, values, now=at(MONDAY, 16))
+    assert not DailyReport.objects.exists()
+
+
+@pytest.mark.redis
+def test_unreachable_broker_fails_fast_and_is_logged(
+    focal_a, commune_a, cx, django_capture_on_commit_callbacks, caplog, settings
+):
+    """A real publish to a closed port: the submission is kept and the failure logged."""
+    import time
+
+    from dtmonitor.celery import app
+
+    def fresh_producer_pool():
+        # The producer pool is bound to the broker URL when first used (Celery's app.pool).
+        app.pool.force_close_all()
+        app._pool = None
+
+    fresh_producer_pool()
+    app.conf.broker_url = "redis://127.0.0.1:1/3"  # nothing listens on port 1
+    try:
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            result = submit(focal_a, commune_a)
+        elapsed = time.monotonic() - started
+    finally:
+        app.conf.broker_url = settings.CELERY_BROKER_URL
+        fresh_producer_pool()
+    assert DailyReport.objects.filter(pk=result.report.pk).exists()
+    assert "Could not queue rollup_commune_day" in caplog.text
+    assert "Connection refused" in caplog.text or "connecting to" in caplog.text
+    assert elapsed < 10  # not a benchmark: only "does not hang on reconnects"
