@@ -71,7 +71,8 @@ def make_world(rng: random.Random, days: int = 40, end: dt.date = dt.date(YEAR, 
                             aggregation="latest", target_value=Decimal(90),
                             baseline=Decimal(rng.choice([0, 20])))
     t["manual"] = _target(plan, pillar, "manual", unit="percent", source="province",
-                          aggregation="latest", target_value=Decimal(100), manual_status="completed")
+                          aggregation="latest", target_value=Decimal(100),
+                          manual_status="completed")
     start = end - dt.timedelta(days=days - 1)
     tz = timezone.get_current_timezone()
     reported = [t[k] for k in ("received", "sum", "mean", "weighted", "latest", "lower")]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from reports import deadlines
 from reports.compliance import rollup_compliance
-from reports.models import ComplianceDay, CommuneDay, DailyReport, ReportValue
+from reports.models import CommuneDay, ComplianceDay, DailyReport, ReportValue
 from targets import status as target_status
 from targets.models import CommuneTargetDay, PlanDay, TargetDay, TargetMeasurement
 from targets.rollups import rollup_targets
@@ -30,7 +30,9 @@ class Plain:
             for v in ReportValue.objects.select_related("report")
             if v.report.status != DailyReport.Status.RETURNED
         ]
-        self.measurements = list(TargetMeasurement.objects.values_list("target_id", "date", "value"))
+        self.measurements = list(
+            TargetMeasurement.objects.values_list("target_id", "date", "value")
+        )
         self.cache = {}
 
     def unit_value(self, commune, target, day):
@@ -148,10 +150,8 @@ def test_every_rollup_row_equals_a_plain_computation(seed):
             )
             assert close(row.completion_percent, share * 100 if share is not None else None,
                          tol=0.01)
-            history = [
-                (day - dt.timedelta(days=n), plain.province_value(target, day - dt.timedelta(days=n)))
-                for n in range(window - 1, -1, -1)
-            ]
+            past = [day - dt.timedelta(days=n) for n in range(window - 1, -1, -1)]
+            history = [(d, plain.province_value(target, d)) for d in past]
             judged = target_status.status_for(target, day, value, history)
             assert row.status == judged.status, (seed, target.code, day)
             assert close(row.projected_value, judged.projected_value)
