@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from reports.compliance import rollup_compliance
-from reports.models import ComplianceDay, CommuneDay, DailyReport
+from reports.models import CommuneDay, ComplianceDay, DailyReport
 from reports.rollup_jobs import first_stale_day, nightly_rollup, rollup_range
 from targets.models import CommuneTargetDay, Target, TargetDay, TargetMeasurement
 
