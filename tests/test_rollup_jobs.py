@@ -17,6 +17,17 @@ from .reporting import submit_report
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def eager_celery():
+    """Run queued tasks in this process, as `make run` does, even when REDIS_URL is set."""
+    from dtmonitor.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(saved)
+
 WEDNESDAY = dt.date(2025, 10, 15)
 TZ = timezone.get_fixed_timezone(7 * 60)
 
@@ -44,7 +55,7 @@ def test_pending_until_the_deadline_then_missing(commune_a):
 
 
 def test_submission_rolls_up_the_day_and_the_running_totals_after_it(
-    commune_a, django_capture_on_commit_callbacks
+    commune_a, django_capture_on_commit_callbacks, eager_celery
 ):
     monday = dt.date(2025, 10, 13)
     with time_machine.travel(at(WEDNESDAY, 20), tick=False):
