@@ -17,7 +17,7 @@ from targets.models import TargetDay, TargetMeasurement
 from targets.rollups import RollupCounts, rollup_targets
 
 from .compliance import ComplianceCounts, rollup_compliance
-from .models import CommuneDay, DailyReport, ReportingSettings
+from .models import CommuneDay, DailyReport, ReportingSettings, ReportValue
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,9 @@ def rollup_after_submission(commune_id: int, day: dt.date, today: dt.date | None
 
 def first_stale_day(today: dt.date) -> dt.date | None:
     """The first day whose inputs changed after its roll-up rows were written: a report
-    submitted or edited after its CommuneDay row or its day's TargetDay rows, or an
-    administrator's measurement entered, edited or deleted after its TargetDay row."""
+    submitted or edited after its CommuneDay row or its day's TargetDay rows, a report deleted
+    or a value changed after it, or an administrator's measurement entered, edited or deleted
+    after its TargetDay row."""
     commune_day = CommuneDay.objects.filter(
         commune=OuterRef("commune"), date=OuterRef("date")
     ).values("updated_at")[:1]
@@ -78,7 +79,36 @@ def first_stale_day(today: dt.date) -> dt.date | None:
         .filter(Q(rolled__isnull=True) | Q(rolled__lt=F("history_date")))
         .aggregate(first=Min("date"))["first"]
     )
-    candidates = [day for day in (reports, measurements) if day is not None]
+    candidates = [day for day in (reports, measurements, _first_in_history()) if day is not None]
+    return min(candidates) if candidates else None
+
+
+def _first_in_history() -> dt.date | None:
+    """Changes the report's own fields do not show: a report deleted, or a value changed
+    without touching the report (e.g. in the admin inline), after the day's roll-up."""
+    oldest_rollup = CommuneDay.objects.aggregate(oldest=Min("updated_at"))["oldest"]
+    if oldest_rollup is None:
+        return None
+
+    def rolled(commune: str, date: str):
+        return CommuneDay.objects.filter(
+            commune=OuterRef(commune), date=OuterRef(date)
+        ).values("updated_at")[:1]
+
+    stale = Q(rolled__isnull=True) | Q(rolled__lt=F("history_date"))
+    deleted = (
+        DailyReport.history.filter(history_type="-", history_date__gt=oldest_rollup)
+        .annotate(rolled=Subquery(rolled("commune_id", "date")))
+        .filter(stale)
+        .aggregate(first=Min("date"))["first"]
+    )
+    values = (
+        ReportValue.history.filter(history_date__gt=oldest_rollup)
+        .annotate(rolled=Subquery(rolled("report__commune_id", "report__date")))
+        .filter(stale)
+        .aggregate(first=Min("report__date"))["first"]
+    )
+    candidates = [day for day in (deleted, values) if day is not None]
     return min(candidates) if candidates else None
 
 

@@ -94,6 +94,28 @@ def test_nightly_repairs_a_day_whose_report_changed_after_its_rollup(commune_a):
     assert first_stale_day(WEDNESDAY + dt.timedelta(days=1)) is None
 
 
+def test_nightly_repairs_a_deleted_report_and_a_value_edited_in_the_admin(commune_a):
+    monday = dt.date(2025, 10, 13)
+    with time_machine.travel(at(monday, 10), tick=False):
+        kept = DailyReport.objects.create(commune=commune_a, date=monday,
+                                          submitted_at=timezone.now())
+        count = kept.values.create(target=Target.objects.get(code="CX-01"), value=3)
+        gone = DailyReport.objects.create(commune=commune_a, date=WEDNESDAY,
+                                          submitted_at=timezone.now())
+        rollup_range(monday, WEDNESDAY)
+        assert first_stale_day(WEDNESDAY) is None
+    with time_machine.travel(at(WEDNESDAY, 21), tick=False):
+        gone.delete()
+        assert first_stale_day(WEDNESDAY) == WEDNESDAY
+        count.value = 8
+        count.save()  # the report itself is untouched
+        assert first_stale_day(WEDNESDAY) == monday
+        nightly_rollup(WEDNESDAY)
+    assert CommuneDay.objects.get(commune=commune_a, date=WEDNESDAY).outcome == "pending"
+    assert value("CX-01", commune_a, WEDNESDAY) == Decimal(8)
+    assert first_stale_day(WEDNESDAY) is None
+
+
 def test_nightly_picks_up_a_measurement_entered_by_an_administrator(quangninh):
     target = Target.objects.get(code="VN749-DG-02")  # 60%, province level
     with time_machine.travel(at(WEDNESDAY, 10), tick=False):
