@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ def missed_day(today: dt.date) -> dt.date | None:
     return days[-1] if days else None
 
 
-def units_missing(day: dt.date):
+def units_missing(day: dt.date) -> QuerySet[Commune]:
     """Active units that owed a report for `day` and have none."""
     return (
         Commune.objects.active_on(day)

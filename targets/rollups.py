@@ -82,7 +82,9 @@ class _UnitValues:
         by_id = {t.pk: t for t in Target.objects.filter(pk__in=counts)}
         running = [pk for pk in counts if not by_id[pk].is_cumulative]
         cumulative = [pk for pk in counts if by_id[pk].is_cumulative]
-        accepted = ReportValue.objects.exclude(report__status=DailyReport.Status.RETURNED)
+        accepted = ReportValue.objects.filter(report__commune__province=plan.province_id).exclude(
+            report__status=DailyReport.Status.RETURNED
+        )
 
         # (unit, count) -> {day: value in effect}, and the day of the unit's last report.
         self.values: dict[tuple[int, int], dict[dt.date, float]] = defaultdict(dict)
@@ -187,7 +189,7 @@ def compute_plan(plan: Plan, start: dt.date, end: dt.date) -> tuple[list, list, 
     """Unsaved CommuneTargetDay, TargetDay and PlanDay rows of one plan for start..end."""
     targets = list(plan.targets.select_related("plan"))
     first = start - dt.timedelta(days=target_status.trend_days() - 1)
-    units = list(Commune.objects.order_by("pk"))
+    units = list(Commune.objects.filter(province=plan.province_id).order_by("pk"))
     unit_values = _UnitValues(plan, targets, first, end)
     measured = _measurements(targets, first, end)
 

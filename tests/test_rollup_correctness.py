@@ -209,3 +209,15 @@ def test_running_twice_leaves_the_same_rows():
     # A single day inside the range, recomputed on its own, agrees with the range run.
     rollup_targets(world.end, world.end)
     assert snapshot() == first
+
+
+def test_a_plan_counts_only_its_own_provinces_units(quangninh):
+    world = make_world(random.Random(5), days=10)
+    rollup_targets(world.end, world.end)
+    rows = CommuneTargetDay.objects.filter(date=world.end)
+    assert set(rows.filter(target__plan=world.plan).values_list("commune__province", flat=True)) \
+        == {world.province.pk}
+    others = rows.exclude(target__plan=world.plan)
+    assert others.exists()
+    assert world.province.pk not in set(others.values_list("commune__province", flat=True))
+    assert others.values("commune").distinct().count() == 54
