@@ -71,7 +71,7 @@ def _writing_pids(database: str) -> bool:
 
 
 def test_a_worker_killed_mid_rollup_leaves_consistent_rows_after_the_retry(quangninh):
-    start, end = dt.date(2025, 10, 1), dt.date(2025, 12, 31)
+    start, end = dt.date(2025, 11, 17), dt.date(2025, 12, 31)
     seed_history(days=(end - start).days + 1, seed=3, end=end)
     rollup_targets(start, end)
     CommuneTargetDay.objects.update(value=Decimal(-1))  # a mark no roll-up ever writes
