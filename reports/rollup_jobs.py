@@ -69,9 +69,13 @@ def first_stale_day(today: dt.date) -> dt.date | None:
         )
         .aggregate(first=Min("date"))["first"]
     )
-    target_day = TargetDay.objects.filter(
-        target=OuterRef("target_id"), date=OuterRef("date")
-    ).values("updated_at")[:1]
+    # The first roll-up row on or after the measurement's date (a measurement dated before
+    # its plan's year first shows on 1 January).
+    target_day = (
+        TargetDay.objects.filter(target=OuterRef("target_id"), date__gte=OuterRef("date"))
+        .order_by("date")
+        .values("updated_at")[:1]
+    )
     # The history table also remembers deleted measurements.
     measurements = (
         TargetMeasurement.history.filter(date__lte=today)
