@@ -30,6 +30,7 @@ run: compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_quangninh
 	$(PY) manage.py seed_demo --days 90 --seed 1
+	$(PY) manage.py rollup --days 120
 	@echo "dtmonitor: http://$(HOST)/  (log in with a demo login above; Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 

@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -75,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.notices",
             ],
         },
     },
@@ -145,11 +147,39 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Web requests publish tasks after commit; a dead broker must fail fast (then be logged) rather
-# than hold a focal point's submission for seconds of reconnect attempts.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # How long an unacknowledged task stays invisible before Redis hands it to another worker
+    # (a worker that died without giving it back).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # Web requests publish tasks after commit; a dead broker must fail fast (then be logged)
+    # rather than hold a focal point's submission for seconds of reconnect attempts.
     "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5,
 }
+# A broker that is down should fail a submission's queue call fast, not hang the request.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5
+}
+CELERY_BEAT_SCHEDULE = {
+    # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+    "nightly-rollup": {
+        "task": "reports.tasks.nightly_rollup",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # After the default 17:00 cutoff: yesterday's unsent reports turn from pending to missing.
+    "evening-rollup": {
+        "task": "reports.tasks.nightly_rollup",
+        "schedule": crontab(hour=17, minute=15),
+    },
+    # The task itself skips weekends and holidays (the days no report is expected).
+    "morning-reminders": {
+        "task": "reports.tasks.send_missing_report_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}
+
+# Target status (targets/status.py): trend window and the "at risk" share.
+DTM_STATUS_TREND_DAYS = env.int("DTM_STATUS_TREND_DAYS", default=30)
+DTM_STATUS_AT_RISK_SHARE = env.float("DTM_STATUS_AT_RISK_SHARE", default=0.9)
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dtmonitor.readonly_admin import ReadOnlyAdmin
+
 from .models import (
+    CommuneDay,
+    ComplianceDay,
     DailyReport,
     DayUnlock,
     Holiday,
+    Notice,
+    ReminderSent,
     ReportingSettings,
     ReportRevision,
     ReportValue,
@@ -118,3 +124,35 @@ class ReportRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CommuneDay)
+class CommuneDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "commune", "expected", "outcome", "report", "updated_at")
+    list_filter = ("outcome", "expected", "commune__kind")
+    search_fields = ("commune__name", "commune__code")
+    list_select_related = ("commune", "report__commune")
+
+
+@admin.register(ComplianceDay)
+class ComplianceDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "province", "expected", "actual", "on_time", "late", "returned",
+                    "updated_at")
+    list_filter = ("province",)
+    list_select_related = ("province",)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ("date", "commune", "sent_at", "recipients")
+    search_fields = ("commune__name", "recipients")
+    list_select_related = ("commune",)
+
+
+@admin.register(Notice)
+class NoticeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "commune", "date", "dismissed_at")
+    list_filter = ("dismissed_at",)
+    search_fields = ("user__username", "commune__name", "message")
+    list_select_related = ("user", "commune")
+    raw_id_fields = ("user", "commune")

@@ -343,3 +343,68 @@ class ComplianceDay(models.Model):
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.expected if self.expected else None
+
+
+# --- Reminders ---------------------------------------------------------------------------
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail per unit and missed day: the record that makes re-runs send nothing."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="reminders",
+        verbose_name=_("unit"),
+    )
+    date = models.DateField(_("missed report day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-date", "commune__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "date"], name="reminder_one_per_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.date:%d/%m/%Y}"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread_for(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, dismissed_at__isnull=True)
+
+
+class Notice(models.Model):
+    """A banner shown to a user on their next visits until they dismiss it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices",
+        verbose_name=_("user"),
+    )
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="+", verbose_name=_("unit"),
+    )
+    date = models.DateField(_("day concerned"), null=True, blank=True)
+    message = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "commune", "date"], name="notice_one_per_user_unit_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.message[:60]

@@ -20,7 +20,7 @@ from targets.models import Target
 
 from . import deadlines, numbers
 from .models import DailyReport, ReportRevision, ReportValue, ValueChange
-from .tasks import rollup_commune_day
+from .rollup_queue import queue_rollup_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def submit_report(
             if attempt:
                 raise
     if result.revision is not None:
-        _queue_rollup(commune.pk, day)
+        queue_rollup_on_commit(commune.pk, day)
     return result
 
 
@@ -205,24 +205,6 @@ def return_report(
             report=locked, version=locked.version, kind=ReportRevision.Kind.RETURNED,
             changed_by=user, changed_at=now, comment=comment,
         )
-    _queue_rollup(locked.commune_id, locked.date)
+    queue_rollup_on_commit(locked.commune_id, locked.date)
     report.refresh_from_db()
     return revision
-
-
-def _queue_rollup(commune_id: int, day: dt.date) -> None:
-    """Queue the unit-day roll-up once the transaction has committed. A broker outage must not
-    fail a submission that is already saved: log it, the nightly job catches up."""
-
-    def queue() -> None:
-        try:
-            # No publish retries and no result to track: with Redis down, `.delay()` kept the
-            # focal point waiting ~19 s (result-backend reconnects), this fails in well under 1 s
-            # (with CELERY_BROKER_TRANSPORT_OPTIONS' bounded retries).
-            rollup_commune_day.apply_async(
-                (commune_id, day.isoformat()), retry=False, ignore_result=True
-            )
-        except Exception:
-            logger.exception("Could not queue rollup_commune_day(%s, %s)", commune_id, day)
-
-    transaction.on_commit(queue)

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -21,7 +22,7 @@ from . import deadlines, services
 from .calendar import STATES, unit_calendar
 from .filters import DailyReportFilter
 from .forms import DailyReportForm
-from .models import DailyReport, ReportingSettings, ValueChange
+from .models import DailyReport, Notice, ReportingSettings, ValueChange
 from .numbers import format_number
 from .tables import DailyReportTable
 
@@ -255,3 +256,16 @@ def report_list(request):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/list.html", {"filter": filterset, "table": table})
 
+
+
+@login_required
+@require_POST
+def dismiss_notice(request, pk: int):
+    """Hide one of the user's own notices (another user's notice is a 404)."""
+    notice = get_object_or_404(Notice.objects.unread_for(request.user), pk=pk)
+    notice.dismissed_at = timezone.now()
+    notice.save(update_fields=["dismissed_at"])
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "home"
+    return redirect(target)

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Pillar, Plan, ProcedureStatistics, Target
+from dtmonitor.readonly_admin import ReadOnlyAdmin
+
+from .models import (
+    CommuneTargetDay,
+    Pillar,
+    Plan,
+    PlanDay,
+    ProcedureStatistics,
+    Target,
+    TargetDay,
+    TargetMeasurement,
+)
 
 
 @admin.register(Plan)
@@ -65,3 +76,45 @@ class ProcedureStatisticsAdmin(SimpleHistoryAdmin):
     )
     list_filter = ("province",)
     date_hierarchy = "as_of"
+
+
+@admin.register(TargetMeasurement)
+class TargetMeasurementAdmin(SimpleHistoryAdmin):
+    """Values of province-level targets; each change is kept in the history."""
+
+    list_display = ("target", "date", "value", "entered_by", "updated_at")
+    list_filter = ("target__plan", "target__pillar", "target")
+    search_fields = ("target__code", "target__name_vi", "note")
+    date_hierarchy = "date"
+    list_select_related = ("target", "entered_by")
+    autocomplete_fields = ("target",)
+    readonly_fields = ("entered_by", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(TargetDay)
+class TargetDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "target", "value", "completion_percent", "projected_value", "status",
+                    "updated_at")
+    list_filter = ("status", "target__plan", "target__pillar")
+    search_fields = ("target__code",)
+    list_select_related = ("target",)
+
+
+@admin.register(CommuneTargetDay)
+class CommuneTargetDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "target", "commune", "value", "completion", "updated_at")
+    list_filter = ("target__plan", "target")
+    search_fields = ("target__code", "commune__name")
+    list_select_related = ("target", "commune")
+
+
+@admin.register(PlanDay)
+class PlanDayAdmin(ReadOnlyAdmin):
+    list_display = ("date", "plan", "total", "completed", "on_track", "at_risk", "behind",
+                    "overdue", "no_data", "updated_at")
+    list_filter = ("plan",)
+    list_select_related = ("plan",)

@@ -237,6 +237,50 @@ class ProcedureStatistics(models.Model):
         return f"{self.province} {self.as_of:%d/%m/%Y}"
 
 
+class TargetMeasurement(models.Model):
+    """A value of a province-level target, entered by an administrator (with history).
+
+    The target's value in effect on a day is the latest measurement on or before that day.
+    """
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("target"),
+        limit_choices_to={"source": "province"},
+    )
+    date = models.DateField(_("as of"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        "communes.User", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("entered by"),
+    )
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target measurement")
+        verbose_name_plural = _("target measurements")
+        ordering = ["target", "-date"]
+        get_latest_by = "date"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "date"], name="measurement_one_per_target_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="measurement_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target.code} {self.date:%d/%m/%Y} = {self.value}"
+
+    def clean(self) -> None:
+        over = self.value is not None and self.value > 100
+        if self.target_id and self.target.is_percent and over:
+            raise ValidationError({"value": _("A percentage cannot exceed 100.")})
+
+
 # --- Roll-up tables, kept fresh by Celery tasks; dashboards read only these. ---------------
 
 

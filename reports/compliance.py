@@ -1,0 +1,121 @@
+"""Reporting compliance roll-ups: CommuneDay and ComplianceDay for a range of days.
+
+Definitions (README, "Roll-ups"), over expected unit-days only:
+- a unit-day is expected when the day is an expected reporting day (`deadlines.expected_days`)
+  and the unit is active that day (`Commune.active_on`);
+- outcome: returned (report sent back for correction), late (`DailyReport.is_late`), on time,
+  pending (no report, deadline not passed yet), missing (no report after the deadline),
+  not_expected (no report owed; a report sent anyway still shows as on time / late);
+- actual = on time + late; reporting rate = actual / expected; on-time rate = on time / expected.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from communes.models import Commune
+
+from . import deadlines
+from .models import CommuneDay, ComplianceDay, DailyReport, ReportingSettings, ReportOutcome
+
+
+@dataclass
+class ComplianceCounts:
+    commune_days: int = 0
+    compliance_days: int = 0
+
+
+def outcome_for(
+    expected: bool, report: dict | None, deadline_passed: bool
+) -> str:
+    """The outcome of one unit-day, from the stored report's status and lateness."""
+    if report is not None:
+        if report["status"] == DailyReport.Status.RETURNED:
+            return ReportOutcome.RETURNED
+        return ReportOutcome.LATE if report["is_late"] else ReportOutcome.ON_TIME
+    if not expected:
+        return ReportOutcome.NOT_EXPECTED
+    return ReportOutcome.MISSING if deadline_passed else ReportOutcome.PENDING
+
+
+def compute(
+    start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> tuple[list[CommuneDay], list[ComplianceDay]]:
+    """Unsaved CommuneDay and ComplianceDay rows for start..end (every unit, every province)."""
+    now = now or timezone.now()
+    rules = ReportingSettings.current()
+    expected_set = set(deadlines.expected_days(start, end, rules))
+    units = list(Commune.objects.order_by("pk"))
+    reports = {
+        (row["commune_id"], row["date"]): row
+        for row in DailyReport.objects.filter(date__range=(start, end)).values(
+            "id", "commune_id", "date", "status", "is_late"
+        )
+    }
+    commune_rows = []
+    tallies: dict[tuple[int, dt.date], dict[str, int]] = {}
+    for day in deadlines.date_range(start, end):
+        passed = deadlines.deadline(day, rules) < now
+        for unit in units:
+            active = unit.is_active_on(day)
+            report = reports.get((unit.pk, day))
+            if not active and report is None:
+                continue
+            expected = active and day in expected_set
+            outcome = outcome_for(expected, report, passed)
+            commune_rows.append(
+                CommuneDay(
+                    commune_id=unit.pk, date=day, expected=expected, outcome=outcome,
+                    report_id=report["id"] if report else None,
+                )
+            )
+            tally = tallies.setdefault(
+                (unit.province_id, day), defaultdict(int)
+            )
+            if expected:
+                tally["expected"] += 1
+                tally[outcome] += 1
+    provinces = {unit.province_id for unit in units}
+    compliance_rows = []
+    for province_id in sorted(provinces):
+        for day in deadlines.date_range(start, end):
+            tally = tallies.get((province_id, day), {})
+            on_time, late = tally.get(ReportOutcome.ON_TIME, 0), tally.get(ReportOutcome.LATE, 0)
+            compliance_rows.append(
+                ComplianceDay(
+                    province_id=province_id, date=day, expected=tally.get("expected", 0),
+                    actual=on_time + late, on_time=on_time, late=late,
+                    returned=tally.get(ReportOutcome.RETURNED, 0),
+                )
+            )
+    return commune_rows, compliance_rows
+
+
+def rollup_compliance(
+    start: dt.date,
+    end: dt.date,
+    commune_ids: list[int] | None = None,
+    now: dt.datetime | None = None,
+) -> ComplianceCounts:
+    """Rebuild CommuneDay (all units, or only `commune_ids`) and ComplianceDay for start..end.
+    Idempotent upserts in one transaction."""
+    commune_rows, compliance_rows = compute(start, end, now)
+    if commune_ids is not None:
+        wanted = set(commune_ids)
+        commune_rows = [row for row in commune_rows if row.commune_id in wanted]
+    commune_rows.sort(key=lambda r: (r.date, r.commune_id))
+    with transaction.atomic():
+        CommuneDay.objects.bulk_create(
+            commune_rows, batch_size=2000, update_conflicts=True,
+            unique_fields=["commune", "date"],
+            update_fields=["expected", "outcome", "report", "updated_at"],
+        )
+        ComplianceDay.objects.bulk_create(
+            compliance_rows, batch_size=2000, update_conflicts=True,
+            unique_fields=["province", "date"],
+            update_fields=["expected", "actual", "on_time", "late", "returned", "updated_at"],
+        )
+    return ComplianceCounts(len(commune_rows), len(compliance_rows))

@@ -1,0 +1,130 @@
+"""What the roll-up tasks do, as plain functions (tasks in reports/tasks.py wrap them).
+
+- after a submission: `rollup_after_submission(commune_id, day)`;
+- nightly: `nightly_rollup(today)` recomputes the recent days, marks missing reports and rebuilds
+  from the first day whose inputs changed after its roll-up;
+- `rollup_range(start, end)`: everything for a range (management command `rollup`).
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from targets.models import TargetDay, TargetMeasurement
+from targets.rollups import RollupCounts, rollup_targets
+
+from .compliance import ComplianceCounts, rollup_compliance
+from .models import CommuneDay, DailyReport, ReportingSettings, ReportValue
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RangeResult:
+    start: dt.date
+    end: dt.date
+    compliance: ComplianceCounts
+    targets: RollupCounts
+
+
+def rollup_range(start: dt.date, end: dt.date) -> RangeResult:
+    """Rebuild every roll-up table for start..end."""
+    return RangeResult(start, end, rollup_compliance(start, end), rollup_targets(start, end))
+
+
+def rollup_after_submission(commune_id: int, day: dt.date, today: dt.date | None = None) -> None:
+    """One unit's report for `day` changed: its reporting outcome and the province compliance
+    of that day, then its target values and the province figures from `day` to today (a daily
+    count changes every later running total, so a backfilled day moves the days after it)."""
+    today = today or timezone.localdate()
+    rollup_compliance(day, day, commune_ids=[commune_id])
+    rollup_targets(day, max(day, today), commune_ids=[commune_id])
+
+
+def first_stale_day(today: dt.date) -> dt.date | None:
+    """The first day whose inputs changed after its roll-up rows were written: a report
+    submitted or edited after its CommuneDay row or its day's TargetDay rows, a report deleted
+    or a value changed after it, or an administrator's measurement entered, edited or deleted
+    after its TargetDay row."""
+    commune_day = CommuneDay.objects.filter(
+        commune=OuterRef("commune"), date=OuterRef("date")
+    ).values("updated_at")[:1]
+    targets_rolled = (
+        TargetDay.objects.filter(date=OuterRef("date"))
+        .order_by()
+        .values("date")
+        .annotate(oldest=Min("updated_at"))
+        .values("oldest")[:1]
+    )
+    reports = (
+        DailyReport.objects.filter(date__lte=today)
+        .annotate(rolled=Subquery(commune_day), targets_rolled=Subquery(targets_rolled))
+        .filter(
+            Q(rolled__isnull=True) | Q(rolled__lt=F("submitted_at")) | Q(rolled__lt=F("updated_at"))
+            | Q(targets_rolled__isnull=True) | Q(targets_rolled__lt=F("submitted_at"))
+            | Q(targets_rolled__lt=F("updated_at"))
+        )
+        .aggregate(first=Min("date"))["first"]
+    )
+    # The first roll-up row on or after the measurement's date (a measurement dated before
+    # its plan's year first shows on 1 January).
+    target_day = (
+        TargetDay.objects.filter(target=OuterRef("target_id"), date__gte=OuterRef("date"))
+        .order_by("date")
+        .values("updated_at")[:1]
+    )
+    # The history table also remembers deleted measurements.
+    measurements = (
+        TargetMeasurement.history.filter(date__lte=today)
+        .annotate(rolled=Subquery(target_day))
+        .filter(Q(rolled__isnull=True) | Q(rolled__lt=F("history_date")))
+        .aggregate(first=Min("date"))["first"]
+    )
+    candidates = [day for day in (reports, measurements, _first_in_history()) if day is not None]
+    return min(candidates) if candidates else None
+
+
+def _first_in_history() -> dt.date | None:
+    """Changes the report's own fields do not show: a report deleted, or a value changed
+    without touching the report (e.g. in the admin inline), after the day's roll-up."""
+    oldest_rollup = CommuneDay.objects.aggregate(oldest=Min("updated_at"))["oldest"]
+    if oldest_rollup is None:
+        return None
+
+    def rolled(commune: str, date: str):
+        return CommuneDay.objects.filter(
+            commune=OuterRef(commune), date=OuterRef(date)
+        ).values("updated_at")[:1]
+
+    stale = Q(rolled__isnull=True) | Q(rolled__lt=F("history_date"))
+    deleted = (
+        DailyReport.history.filter(history_type="-", history_date__gt=oldest_rollup)
+        .annotate(rolled=Subquery(rolled("commune_id", "date")))
+        .filter(stale)
+        .aggregate(first=Min("date"))["first"]
+    )
+    values = (
+        ReportValue.history.filter(history_date__gt=oldest_rollup)
+        .annotate(rolled=Subquery(rolled("report__commune_id", "report__date")))
+        .filter(stale)
+        .aggregate(first=Min("report__date"))["first"]
+    )
+    candidates = [day for day in (deleted, values) if day is not None]
+    return min(candidates) if candidates else None
+
+
+def nightly_rollup(today: dt.date | None = None) -> RangeResult:
+    """Recompute yesterday and today for everything (reaching back far enough that days whose
+    deadline passed since the last run turn from pending to missing), and rebuild from the first
+    day whose inputs changed since its roll-up."""
+    today = today or timezone.localdate()
+    rules = ReportingSettings.current()
+    start = today - dt.timedelta(days=rules.cutoff_days_after + 1)
+    stale = first_stale_day(today)
+    if stale is not None and stale < start:
+        logger.info("roll-up: inputs changed since %s, rebuilding from there", stale)
+        start = stale
+    return rollup_range(start, today)

@@ -1,0 +1,50 @@
+"""Two copies of the same roll-up at once leave the same rows as one copy (PostgreSQL)."""
+
+import datetime as dt
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from reports.compliance import rollup_compliance
+from reports.models import CommuneDay, ComplianceDay
+from targets.models import CommuneTargetDay, PlanDay, TargetDay
+from targets.rollups import rollup_targets
+
+from .rollup_world import make_world
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def snapshot():
+    return (
+        sorted(CommuneTargetDay.objects.values_list("target", "commune", "date", "value")),
+        sorted(TargetDay.objects.values_list("target", "date", "value", "status")),
+        sorted(PlanDay.objects.values_list("plan", "date", "completed", "total")),
+        sorted(CommuneDay.objects.values_list("commune", "date", "outcome")),
+        sorted(ComplianceDay.objects.values_list("date", "expected", "actual")),
+    )
+
+
+def test_two_copies_at_once_leave_the_same_rows_as_one():
+    world = make_world(random.Random(11), days=30)
+
+    def job(_):
+        try:
+            rollup_compliance(world.start, world.end)
+            rollup_targets(world.start, world.end)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(job, range(2)))
+    together = snapshot()
+    assert len(together[0]) == CommuneTargetDay.objects.count() > 0
+
+    for model in (CommuneTargetDay, TargetDay, PlanDay, CommuneDay, ComplianceDay):
+        model.objects.all().delete()
+    job(None)
+    assert snapshot() == together
+    assert TargetDay.objects.filter(date=world.end).count() == world.plan.targets.count()
+    assert world.end > world.start + dt.timedelta(days=20)
