@@ -3,7 +3,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from dtmonitor.importexport import SafeImportExportMixin
+
 from .models import Commune, Province, User
+from .resources import CommuneResource
 
 
 @admin.register(Province)
@@ -13,7 +16,8 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(SimpleHistoryAdmin):
+class CommuneAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CommuneResource]
     list_display = (
         "code", "name", "kind", "former_area", "is_active", "focal_point_assigned",
         "steering_committee_date", "action_plan_date", "service_centre_equipped", "staff_count",

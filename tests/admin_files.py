@@ -1,0 +1,73 @@
+"""Helpers for admin import tests: files made by the test, uploads through the admin's views."""
+
+import io
+import zipfile
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows: list[list], *, delimiter: str = ",", bom: bool = False) -> bytes:
+    text = "\r\n".join(delimiter.join("" if v is None else str(v) for v in row) for row in rows)
+    return ("\ufeff" if bom else "").encode() + (text + "\r\n").encode("utf-8")
+
+
+def zip_bomb_xlsx() -> bytes:
+    """A zip that looks like a workbook but unpacks to 60 MB of one repeated byte."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+def preview(client, url_name: str, content: bytes, name: str):
+    """POST the file to the admin's import page (the dry run); returns the response."""
+    upload = SimpleUploadedFile(name, content)
+    return client.post(reverse(url_name), {"format": "0", "resource": "0", "import_file": upload})
+
+
+def confirm(client, response, process_url_name: str):
+    """POST the preview's confirmation form, as the Confirm button does."""
+    form = response.context["confirm_form"]
+    data = {name: form.initial[name] for name in form.fields if name in form.initial}
+    return client.post(reverse(process_url_name), data)
+
+
+def import_file(client, model: str, content: bytes, name: str):
+    """Preview then confirm; returns (preview response, confirm response)."""
+    first = preview(client, f"admin:{model}_import", content, name)
+    assert first.status_code == 200
+    assert first.context.get("confirm_form") is not None, _errors(first)
+    return first, confirm(client, first, f"admin:{model}_process_import")
+
+
+def _errors(response) -> str:
+    result = response.context.get("result")
+    if result is not None:
+        return str(getattr(result, "dtm_errors", result.base_errors))
+    return str(response.context["form"].errors)
+
+
+def export(client, model: str, format_index: int):
+    """Export every column, as the admin's export form does with its defaults."""
+    url = reverse(f"admin:{model}_export")
+    form = client.get(url).context["form"]
+    data = {name: "on" for name, field in form.fields.items()
+            if getattr(field, "is_selectable_field", False)}
+    data.update({"format": str(format_index), "resource": "0"})
+    response = client.post(url, data)
+    assert response.status_code == 200 and "attachment" in response.get("Content-Disposition", "")
+    return response
