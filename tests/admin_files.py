@@ -1,5 +1,6 @@
 """Helpers for admin import tests: files made by the test, uploads through the admin's views."""
 
+import csv
 import io
 import zipfile
 
@@ -19,8 +20,10 @@ def xlsx_bytes(rows: list[list]) -> bytes:
 
 
 def csv_bytes(rows: list[list], *, delimiter: str = ",", bom: bool = False) -> bytes:
-    text = "\r\n".join(delimiter.join("" if v is None else str(v) for v in row) for row in rows)
-    return ("\ufeff" if bom else "").encode() + (text + "\r\n").encode("utf-8")
+    """CSV as Excel writes it: cells holding the separator are quoted."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" if bom else "").encode() + buffer.getvalue().encode("utf-8")
 
 
 def zip_bomb_xlsx() -> bytes:
