@@ -12,9 +12,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from dtmonitor.importexport import SafeImportExportMixin
-
 from dtmonitor import uploads
+from dtmonitor.importexport import SafeImportExportMixin
 
 from . import accounts
 from .models import AccountLinkBatch, Commune, Province, User
@@ -160,7 +159,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
                 status=410, content_type="text/plain; charset=utf-8",
             )
         response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="set-password-links-{batch_id}.csv"'
+        name = f"set-password-links-{batch_id}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
 

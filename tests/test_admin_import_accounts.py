@@ -105,8 +105,9 @@ def test_links_can_be_downloaded_once(admin_client, confirm, quangninh):
     assert AccountLinkBatch.objects.get(pk=batch.pk).content == ""
 
 
-def test_links_of_another_administrator_are_refused(admin_client, confirm, client, django_user_model,
-                                                    quangninh):
+def test_links_of_another_administrator_are_refused(
+    admin_client, confirm, client, django_user_model, quangninh
+):
     upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
     batch = confirm(admin_client).context["result"].batch
     from .conftest import make_user
