@@ -218,3 +218,13 @@ def test_1900_accounts_import_in_reasonable_time(quangninh, administrator):
     assert len(result.new) == 1900 and len(again.unchanged) == 1900
     assert User.objects.filter(username__startswith="user").count() == 1900
     assert User.history.filter(username="user0001").get().history_user == administrator
+
+
+@pytest.mark.parametrize("count", [4, 60])
+def test_account_preview_queries_do_not_grow_with_rows(
+    admin_client, quangninh, django_assert_max_num_queries, count
+):
+    rows = [[f"u{i}", f"Người {i}", f"u{i}@x.vn", "", "06685", "đầu mối xã"] for i in range(count)]
+    with django_assert_max_num_queries(15):
+        response = upload(admin_client, xlsx_bytes([HEADERS, *rows]), "n.xlsx")
+    assert len(response.context["result"].new) == count
