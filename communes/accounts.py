@@ -41,6 +41,7 @@ COLUMNS = {
     "is_active": ("Đang hoạt động", "active", "is active"),
 }
 REQUIRED = ("username", "role")
+PASSWORD_HEADERS = {"password", "mật khẩu", "mat khau", "pass"}
 
 ROLE_NAMES = {
     roles.ADMINISTRATORS: (
@@ -110,6 +111,11 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
         for name in (key, *names)
     }
     keys = [accepted.get(uploads.normalise_header(header)) for header in dataset.headers]
+    if any(uploads.normalise_header(h) in PASSWORD_HEADERS for h in dataset.headers):
+        return [], [RowError(None, "", _(
+            "Remove the password column: passwords never travel in files. Each new account "
+            "receives a link to choose its own password."
+        ))]
     unknown = [header for header, key in zip(dataset.headers, keys, strict=True) if key is None]
     if unknown:
         return [], [RowError(None, "", _("Unknown columns: %(columns)s. Use the headers of the "
@@ -197,6 +203,7 @@ def import_accounts(
 def _check(rows, units, existing) -> list[RowError]:
     errors = []
     seen: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
     lookup = role_lookup()
     emails = {
         email: username
@@ -227,6 +234,10 @@ def _check(rows, units, existing) -> list[RowError]:
                 if owner and owner != row.username:
                     error("email", _("“%(email)s” already belongs to the account “%(owner)s”.")
                           % {"email": row.email, "owner": owner})
+                elif row.email in seen_emails:
+                    error("email", _("The email “%(email)s” is already on line %(line)s.")
+                          % {"email": row.email, "line": seen_emails[row.email]})
+                seen_emails.setdefault(row.email, row.line)
         elif row.username not in existing:
             error("email", _("A new account needs an email address for its set-password link."))
         group = lookup.get(uploads.normalise_header(row.role))

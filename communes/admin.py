@@ -116,6 +116,9 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
                  "unchanged": len(result.unchanged)})
             context.update(result=result, done=True, form=None)
             return TemplateResponse(request, template, context)
+        if request.method == "POST":
+            # A new upload replaces whatever an earlier preview left waiting.
+            request.session.pop(SESSION_KEY, None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
             try:

@@ -401,5 +401,18 @@ class SafeImportExportMixin(ImportExportMixin):
         return context
 
 
-IMPORT_LABEL = gettext_lazy("Import")
-EXPORT_LABEL = gettext_lazy("Export")
+# django-import-export ships no Vietnamese catalogue. Its templates and forms use these msgids
+# in the same "django" domain, so listing them here puts them in our catalogue (locale/vi),
+# which takes precedence, and the admin's import/export screens read Vietnamese.
+LIBRARY_STRINGS = (
+    gettext_lazy("Import"),
+    gettext_lazy("Export"),
+    gettext_lazy("Select all"),
+    gettext_lazy("Submit"),
+    gettext_lazy("This exporter will export the following fields: "),
+    gettext_lazy("Resource"),
+    gettext_lazy("Format"),
+    gettext_lazy("File to import"),
+    gettext_lazy("Export selected %(verbose_name_plural)s"),
+    gettext_lazy('Select at least 1 field for "%(resource_name)s" to export'),
+)

@@ -172,13 +172,30 @@ def test_service_refuses_duplicates_and_missing_email(quangninh, administrator):
     ]
     result = accounts.import_accounts(rows, actor=administrator, dry_run=False)
     assert [(e.line, e.column) for e in result.errors] == [(2, "Email"), (3, "Tên đăng nhập")]
+    rows[1].username = "c.d"
+    rows[0].email = "x@y.vn"
+    result = accounts.import_accounts(rows, actor=administrator, dry_run=False)
+    assert [(e.line, e.column) for e in result.errors] == [(3, "Email")]
     assert not User.objects.filter(username="a.b").exists()
 
 
-def test_unknown_column_is_refused(admin_client, quangninh):
+def test_unknown_column_and_password_column_are_refused(admin_client, quangninh, settings):
+    settings.LANGUAGE_CODE = "en"
+    response = upload(admin_client, csv_bytes([[*HEADERS, "Ghi chú"], [*account_rows()[0], "x"]]),
+                      "a.csv")
+    assert "Unknown columns: “Ghi chú”" in response.content.decode()
     response = upload(admin_client, csv_bytes([[*HEADERS, "Mật khẩu"], [*account_rows()[0], "x"]]),
                       "a.csv")
-    assert "“Mật khẩu”" in response.content.decode()
+    assert "passwords never travel in files" in response.content.decode()
+
+
+def test_a_failed_preview_drops_the_earlier_one(admin_client, confirm, quangninh):
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "good.xlsx")
+    rows = account_rows()
+    rows[0][5] = "không rõ"
+    upload(admin_client, xlsx_bytes([HEADERS, *rows]), "bad.xlsx")
+    confirm(admin_client)
+    assert not User.objects.filter(username="hg.nguyenvan").exists()
 
 
 @pytest.mark.parametrize("person", ["focal_a", "official", None])
