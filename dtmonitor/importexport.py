@@ -317,6 +317,14 @@ class SafeImportExportMixin(ImportExportMixin):
     import_form_class = UploadForm
     import_template_name = "admin/dtmonitor/import.html"
 
+    def has_import_permission(self, request):
+        # import-export lets any staff member import unless a setting says otherwise; an
+        # import adds and changes rows, so it needs both model permissions.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # Validation errors also roll the whole file back (import-export skips them otherwise).

@@ -250,3 +250,19 @@ def test_non_staff_cannot_reach_import_views(client, request, person, quangninh)
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_staff_without_change_permission_gets_403(client, django_user_model, quangninh):
+    from communes import roles
+
+    from .conftest import make_user
+
+    reader = make_user(django_user_model, "reader", roles.PROVINCIAL_OFFICIALS, is_staff=True)
+    client.force_login(reader)
+    assert client.get(reverse("admin:targets_target_changelist")).status_code == 200
+    assert client.get(reverse("admin:targets_target_import")).status_code == 403
+    assert client.get(reverse("admin:communes_commune_import")).status_code == 403
+    content = xlsx_bytes([VI_HEADERS, *target_rows()])
+    assert preview(client, "admin:targets_target_import", content, "a.xlsx").status_code == 403
+    assert client.get(reverse("admin:communes_user_import_accounts")).status_code == 403
+    assert not Target.objects.filter(code__startswith="QN-26").exists()
