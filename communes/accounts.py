@@ -9,6 +9,7 @@ reports stay.
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,8 @@ from dtmonitor.exports import neutralise
 
 from . import roles
 from .models import AccountLinkBatch, Commune, User
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = {
     "username": ("Tên đăng nhập", "username", "login", "tài khoản"),
@@ -290,9 +293,33 @@ def _create(plan, actor: User) -> list[User]:
         user = by_name[row.username]
         group_links.append(User.groups.through(user_id=user.pk, group_id=group.pk))
         unit_links += [User.communes.through(user_id=user.pk, commune_id=c.pk) for c in row_units]
-    User.groups.through.objects.bulk_create(group_links, batch_size=1000)
-    User.communes.through.objects.bulk_create(unit_links, batch_size=1000)
+    group_links = User.groups.through.objects.bulk_create(group_links, batch_size=1000)
+    unit_links = User.communes.through.objects.bulk_create(unit_links, batch_size=1000)
+    _record_initial_links(by_name.values(), group_links, unit_links)
     return [by_name[row.username] for row, _group, _units in new]
+
+
+def _record_initial_links(users, group_links, unit_links) -> None:
+    """Snapshot each new account's role and units in its creation history record, as
+    simple-history does for a single save (the bulk path does not)."""
+    historical = User.history.model
+    records = {
+        record.id: record
+        for record in User.history.filter(id__in=[u.pk for u in users], history_type="+")
+        .only("history_id", "id")
+    }
+    for links, field_name, target in (
+        (group_links, "groups", "group_id"), (unit_links, "communes", "commune_id")
+    ):
+        model = getattr(historical, field_name).model
+        model.objects.bulk_create(
+            [
+                model(history=records[link.user_id], id=link.id, user_id=link.user_id,
+                      **{target: getattr(link, target)})
+                for link in links
+            ],
+            batch_size=1000,
+        )
 
 
 def _update(user: User, row: AccountRow, group: Group, row_units, actor: User) -> None:
@@ -306,8 +333,11 @@ def _update(user: User, row: AccountRow, group: Group, row_units, actor: User) -
             setattr(user, name, values[name])
         user._history_user = actor  # also right outside a request (shell, tests)
         user.save(update_fields=changed)
-    user.groups.set([group])
-    user.communes.set(row_units)
+    # Only touch what changed: every m2m change writes a history record.
+    if {g.pk for g in user.groups.all()} != {group.pk}:
+        user.groups.set([group])
+    if {c.pk for c in user.communes.all()} != {c.pk for c in row_units}:
+        user.communes.set(row_units)
 
 
 def set_password_link(user: User, link_base: str) -> str:
@@ -341,8 +371,17 @@ def _issue_links(users: list[User], actor: User, link_base: str) -> AccountLinkB
         if user.email
     ]
     # Sent only once the accounts are really saved.
-    transaction.on_commit(lambda: get_connection().send_messages(messages))
+    transaction.on_commit(lambda: _send(messages))
     return batch
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    # The accounts are saved and the administrator can still download the links, so a mail
+    # server failure is logged rather than shown as a server error.
+    try:
+        get_connection().send_messages(messages)
+    except Exception:
+        logger.exception("Could not send %s set-password emails", len(messages))
 
 
 def claim_links(batch_id: int, user: User) -> str | None:

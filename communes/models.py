@@ -21,7 +21,10 @@ class User(AbstractUser):
         blank=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Units and role are part of what an account may do, so their changes are audited too.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["communes", "groups"]
+    )
 
     def __str__(self) -> str:
         return self.full_name or self.username

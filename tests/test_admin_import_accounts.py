@@ -71,8 +71,11 @@ def test_accounts_import_sets_groups_units_and_emails_links(
     staff = User.objects.get(username="so.admin2")
     assert staff.is_staff and staff.groups.get().name == roles.ADMINISTRATORS
     assert User.objects.get(username="so.lehoang").groups.get().name == roles.PROVINCIAL_OFFICIALS
-    # Audit: the history row names the importing administrator.
-    assert focal.history.latest().history_user == administrator
+    # Audit: the history row names the importing administrator, with the role and units.
+    created = focal.history.latest()
+    assert created.history_user == administrator and created.history_type == "+"
+    assert {row.commune for row in created.communes.all()} == {commune_a, commune_b}
+    assert [row.group.name for row in created.groups.all()] == [roles.FOCAL_POINTS]
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(r[2] for r in account_rows())
     message = next(m for m in mail.outbox if m.to == ["binh@coto.gov.vn"])
@@ -120,7 +123,7 @@ def test_links_of_another_administrator_are_refused(
 
 
 def test_reimport_updates_never_duplicates_and_deactivation_keeps_reports(
-    admin_client, confirm, commune_a, commune_b, settings
+    admin_client, confirm, administrator, commune_a, commune_b, settings
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
@@ -134,6 +137,9 @@ def test_reimport_updates_never_duplicates_and_deactivation_keeps_reports(
     same = upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
     result = same.context["result"]
     assert (len(result.new), len(result.changed), len(result.unchanged)) == (0, 0, 4)
+    history_before = User.history.count()
+    confirm(admin_client)
+    assert User.history.count() == history_before
 
     rows = [[*row, "có"] for row in account_rows()]
     rows[0][4] = "07192"
@@ -148,6 +154,9 @@ def test_reimport_updates_never_duplicates_and_deactivation_keeps_reports(
     assert not focal.is_active
     assert list(focal.communes.all()) == [commune_b]
     assert DailyReport.objects.filter(submitted_by=focal).count() == 1
+    latest = focal.history.latest()
+    assert latest.history_user == administrator and not latest.is_active
+    assert [row.commune for row in latest.communes.all()] == [commune_b]
 
 
 def test_one_bad_row_imports_no_account(admin_client, confirm, quangninh):
