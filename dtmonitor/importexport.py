@@ -287,7 +287,8 @@ class FriendlyResource(resources.ModelResource):
                 errors.append(
                     {"line": self.line_of(number), "column": "", "message": str(error.error)}
                 )
-        return errors
+        # In file order (target rows are imported counts first, see TargetResource).
+        return sorted(errors, key=lambda error: error["line"])
 
 
 # --- Admin ---------------------------------------------------------------------------------

@@ -79,10 +79,25 @@ class SamePlanTargetWidget(ie.CodeForeignKeyWidget):
 
     def __init__(self):
         super().__init__(Target, "code")
+        # code -> line, for the codes the file itself defines (set per import).
+        self.lines_in_file: dict[str, int] = {}
 
     def get_queryset(self, value, row, *args, **kwargs):
         year = ie.TextWidget().clean(row.get(TargetResource.PLAN_COLUMN))
         return Target.objects.filter(plan__year=year) if year.isdigit() else Target.objects.none()
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            code = ie.TextWidget().clean(value)
+            if code in self.lines_in_file:
+                # The count is in this file but its own row failed: point there instead.
+                raise ValueError(
+                    _("“%(code)s” cannot be used until line %(line)s is corrected.")
+                    % {"code": code, "line": self.lines_in_file[code]}
+                ) from None
+            raise
 
 
 class TargetResource(ie.FriendlyResource):
@@ -162,6 +177,13 @@ class TargetResource(ie.FriendlyResource):
                 for column in ("Tử số", "Mẫu số") if column in dataset.headers
             )
 
+        code_column = dataset.headers.index("Mã chỉ tiêu")
+        lines_in_file = {
+            ie.TextWidget().clean(row[code_column]): self.lines[index]
+            for index, row in enumerate(dataset)
+        }
+        for name in ("numerator", "denominator"):
+            self.fields[name].widget.lines_in_file = lines_in_file
         order = sorted(range(len(dataset)), key=is_rate)
         if order != list(range(len(dataset))):
             rows = [dataset[index] for index in order]
@@ -185,5 +207,12 @@ class TargetResource(ie.FriendlyResource):
                 errors["target_value"] = [_("The target value cannot be negative.")]
             elif instance.unit == Target.Unit.PERCENT and value > 100:
                 errors["target_value"] = [_("A percentage cannot be above 100.")]
+        is_ratio = instance.aggregation == Target.Aggregation.RATIO
+        if not is_ratio and "numerator" not in errors and (
+            instance.numerator_id or instance.denominator_id
+        ):
+            errors["numerator"] = [
+                _("Only a rate (aggregation “ratio”) names a numerator and a denominator.")
+            ]
         if errors:
             raise ValidationError(errors)

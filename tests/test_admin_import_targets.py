@@ -266,3 +266,15 @@ def test_staff_without_change_permission_gets_403(client, django_user_model, qua
     assert preview(client, "admin:targets_target_import", content, "a.xlsx").status_code == 403
     assert client.get(reverse("admin:communes_user_import_accounts")).status_code == 403
     assert not Target.objects.filter(code__startswith="QN-26").exists()
+
+
+def test_numerator_on_a_non_ratio_target_is_explained(admin_client, settings):
+    settings.LANGUAGE_CODE = "en"
+    rows = target_rows()
+    rows[3][10] = "QN-26-01"  # a "latest" target naming a numerator
+    response = preview(
+        admin_client, "admin:targets_target_import", xlsx_bytes([VI_HEADERS, *rows]), "r.xlsx"
+    )
+    errors = errors_of(response)
+    assert [(e["line"], e["column"]) for e in errors] == [(5, "Tử số")]
+    assert "Only a rate" in errors[0]["message"]
