@@ -113,6 +113,9 @@ def _xlsx_rows(data: bytes):
         raise UploadRejected(_("The Excel file is damaged and cannot be read.")) from error
     try:
         sheet = workbook.worksheets[0]
+        # Read-only mode trusts the sheet's recorded size, which some tools write wrong (e.g.
+        # "A1" for a full sheet): forget it and read what is there.
+        sheet.reset_dimensions()
         for values in sheet.iter_rows(values_only=True):
             yield list(values)
     finally:

@@ -278,3 +278,15 @@ def test_numerator_on_a_non_ratio_target_is_explained(admin_client, settings):
     errors = errors_of(response)
     assert [(e["line"], e["column"]) for e in errors] == [(5, "Tử số")]
     assert "Only a rate" in errors[0]["message"]
+
+
+def test_xlsx_written_by_another_tool_imports(admin_client):
+    """Inline strings, no styles, a wrong sheet dimension: as LibreOffice and others write."""
+    from .admin_files import handmade_xlsx
+
+    rows = [[str(cell) for cell in row] for row in target_rows()]
+    _, done = import_file(admin_client, "targets_target", handmade_xlsx([VI_HEADERS, *rows]),
+                          "libreoffice.xlsx")
+    assert done.status_code == 302
+    assert Target.objects.get(code="QN-26-03").deadline == dt.date(2025, 12, 31)
+    assert Target.objects.filter(code__startswith="QN-26").count() == 4
