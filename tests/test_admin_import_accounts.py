@@ -157,6 +157,11 @@ def test_reimport_updates_never_duplicates_and_deactivation_keeps_reports(
     latest = focal.history.latest()
     assert latest.history_user == administrator and not latest.is_active
     assert [row.commune for row in latest.communes.all()] == [commune_b]
+    page = admin_client.get(reverse("admin:communes_user_history", args=[focal.pk]))
+    assert page.status_code == 200
+    listed = list(page.context["page_obj"])
+    assert {entry.history_user for entry in listed} == {administrator}
+    assert {entry.history_type for entry in listed} >= {"+", "~"}
 
 
 def test_one_bad_row_imports_no_account(admin_client, confirm, quangninh):
