@@ -139,7 +139,12 @@ def _csv_rows(data: bytes):
     # the header line, which holds no numbers, tells which one was used.
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # e.g. a cell over the csv module's 128 KB field limit
+        raise UploadRejected(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
 
 
 def _blank(value) -> bool:

@@ -259,3 +259,10 @@ def test_account_preview_queries_do_not_grow_with_rows(
     with django_assert_max_num_queries(15):
         response = upload(admin_client, xlsx_bytes([HEADERS, *rows]), "n.xlsx")
     assert len(response.context["result"].new) == count
+
+
+def test_unreadable_csv_is_a_message_not_a_server_error(admin_client, quangninh):
+    content = ("Tên đăng nhập,Vai trò\r\nx," + "a" * 200_000 + "\r\n").encode()
+    response = upload(admin_client, content, "huge-cell.csv")
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"]
