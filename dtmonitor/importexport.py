@@ -338,6 +338,18 @@ class SafeImportExportMixin(ImportExportMixin):
         else:
             form.add_error("import_file", _("The file cannot be read as CSV or Excel (.xlsx)."))
 
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            # The stored upload is removed once imported: a second click on "Confirm import"
+            # (or an old tab) lands here.
+            self.message_user(
+                request, _("This file was already imported, or its preview has expired."),
+                level="warning",
+            )
+            return self._redirect_to_import()
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # Only possible if the data changed between preview and confirmation; the

@@ -290,3 +290,13 @@ def test_xlsx_written_by_another_tool_imports(admin_client):
     assert done.status_code == 302
     assert Target.objects.get(code="QN-26-03").deadline == dt.date(2025, 12, 31)
     assert Target.objects.filter(code__startswith="QN-26").count() == 4
+
+
+def test_confirming_twice_imports_once_without_error(admin_client):
+    first, done = import_file(
+        admin_client, "targets_target", xlsx_bytes([VI_HEADERS, *target_rows()]), "t.xlsx"
+    )
+    again = confirm(admin_client, first, "admin:targets_target_process_import")
+    assert again.status_code == 302
+    assert again["Location"] == reverse("admin:targets_target_import")
+    assert Target.objects.filter(code__startswith="QN-26").count() == 4
