@@ -1,9 +1,23 @@
-from django.contrib import admin
+import csv
+import io
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Commune, Province, User
+from dtmonitor import uploads
+from dtmonitor.importexport import SafeImportExportMixin
+
+from . import accounts
+from .models import AccountLinkBatch, Commune, Province, User
+from .resources import CommuneResource
 
 
 @admin.register(Province)
@@ -13,7 +27,8 @@ class ProvinceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Commune)
-class CommuneAdmin(SimpleHistoryAdmin):
+class CommuneAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [CommuneResource]
     list_display = (
         "code", "name", "kind", "former_area", "is_active", "focal_point_assigned",
         "steering_committee_date", "action_plan_date", "service_centre_equipped", "staff_count",
@@ -49,3 +64,135 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("dtmonitor"), {"fields": ("full_name", "phone", "communes")}),
     )
+
+    change_list_template = "admin/communes/user/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path("import-accounts/", self.admin_site.admin_view(self.import_accounts_view),
+                 name="communes_user_import_accounts"),
+            path("import-accounts/template.<str:extension>",
+                 self.admin_site.admin_view(self.accounts_template_view),
+                 name="communes_user_accounts_template"),
+            path("import-accounts/links/<int:batch_id>/",
+                 self.admin_site.admin_view(self.download_links_view),
+                 name="communes_user_download_links"),
+        ]
+        return own + super().get_urls()
+
+    def _check_import_permission(self, request) -> None:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def import_accounts_view(self, request):
+        """Upload → preview (nothing saved) → confirm; the rows wait in the session between
+        the two steps and are checked again when confirmed."""
+        self._check_import_permission(request)
+        form = AccountsUploadForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": _("Import accounts"), "form": form,
+            "limits": {"megabytes": uploads.MAX_UPLOAD_BYTES // (1024 * 1024),
+                       "rows": uploads.MAX_ROWS},
+            "columns": [names[0] for names in accounts.COLUMNS.values()],
+        }
+        template = "admin/communes/user/import_accounts.html"
+        if request.method == "POST" and "confirm" in request.POST:
+            stored = request.session.pop(SESSION_KEY, None)
+            if not stored:
+                messages.error(request, _("The preview has expired; upload the file again."))
+                return redirect("admin:communes_user_import_accounts")
+            rows = [accounts.AccountRow(**row) for row in stored]
+            result = accounts.import_accounts(
+                rows, actor=request.user, dry_run=False,
+                link_base=request.build_absolute_uri("/"),
+            )
+            if result.errors:
+                context["result"] = result
+                return TemplateResponse(request, template, context)
+            messages.success(request, _(
+                "Accounts imported: %(new)s new, %(changed)s changed, %(unchanged)s unchanged."
+            ) % {"new": len(result.new), "changed": len(result.changed),
+                 "unchanged": len(result.unchanged)})
+            context.update(result=result, done=True, form=None)
+            return TemplateResponse(request, template, context)
+        if request.method == "POST":
+            # A new upload replaces whatever an earlier preview left waiting.
+            request.session.pop(SESSION_KEY, None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            try:
+                dataset = uploads.read_table(upload.read(), upload.name)
+            except uploads.UploadRejected as error:
+                form.add_error("import_file", str(error))
+            else:
+                rows, errors = accounts.parse_rows(dataset)
+                result = accounts.import_accounts(rows, actor=request.user, dry_run=True)
+                result.errors = errors + result.errors
+                context["result"] = result
+                if not result.errors:
+                    request.session[SESSION_KEY] = [row.__dict__ for row in rows]
+                    context["confirm"] = True
+        return TemplateResponse(request, template, context)
+
+    def accounts_template_view(self, request, extension):
+        self._check_import_permission(request)
+        headers = [names[0] for names in accounts.COLUMNS.values()]
+        if extension == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer).writerow(headers)
+            body, content_type = "\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8"
+        elif extension == "xlsx":
+            import tablib
+
+            body = tablib.Dataset(headers=headers).export("xlsx")
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            raise Http404
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="accounts-template.{extension}"'
+        return response
+
+    def download_links_view(self, request, batch_id):
+        self._check_import_permission(request)
+        content = accounts.claim_links(batch_id, request.user)
+        if content is None:
+            return HttpResponse(
+                _("These links were already downloaded, or they are not yours."),
+                status=410, content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse("\ufeff" + content, content_type="text/csv; charset=utf-8")
+        name = f"set-password-links-{batch_id}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+SESSION_KEY = "dtmonitor_account_import"
+
+
+class AccountsUploadForm(forms.Form):
+    import_file = forms.FileField(label=_("File to import"))
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        try:
+            uploads.check_upload(upload.name, upload.size)
+        except uploads.UploadRejected as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
+
+@admin.register(AccountLinkBatch)
+class AccountLinkBatchAdmin(admin.ModelAdmin):
+    """What was issued and whether it was downloaded; the links themselves never show here."""
+
+    list_display = ("created_at", "created_by", "account_count", "downloaded_at")
+    fields = ("created_at", "created_by", "account_count", "downloaded_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

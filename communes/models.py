@@ -21,7 +21,10 @@ class User(AbstractUser):
         blank=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Units and role are part of what an account may do, so their changes are audited too.
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["communes", "groups"]
+    )
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -154,3 +157,24 @@ class Commune(models.Model):
             self.service_centre_equipped,
         ]
         return sum(items), len(items)
+
+
+class AccountLinkBatch(models.Model):
+    """Set-password links of the accounts one import created, for the administrator to
+    download once: the content is erased when it is downloaded (the links are secrets)."""
+
+    created_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    account_count = models.PositiveIntegerField(_("accounts"))
+    content = models.TextField(blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("set-password links")
+        verbose_name_plural = _("set-password links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} ({self.account_count})"

@@ -11,6 +11,16 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),
+    # Set-password links of imported accounts, and "forgot my password", use Django's
+    # password-reset views and the admin's registration templates.
+    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(),
+         name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notices/<int:pk>/dismiss/", report_views.dismiss_notice, name="dismiss_notice"),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from dtmonitor.importexport import SafeImportExportMixin
 from dtmonitor.readonly_admin import ReadOnlyAdmin
 
 from .models import (
@@ -14,23 +15,29 @@ from .models import (
     TargetDay,
     TargetMeasurement,
 )
+from .resources import PillarResource, PlanResource, TargetResource
 
 
+# The import-export mixin comes first so that its URLs and change-list buttons wrap the
+# history admin's; both call super(), so the history views stay available.
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [PlanResource]
     list_display = ("year", "title", "province", "decision_reference", "is_reconstruction")
     list_filter = ("province", "is_reconstruction")
     search_fields = ("title", "decision_reference")
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [PillarResource]
     list_display = ("code", "name_vi", "name_en", "order")
     search_fields = ("code", "name_vi", "name_en")
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [TargetResource]
     list_display = (
         "code", "name_vi", "pillar", "unit", "target_value", "deadline", "source",
         "aggregation", "counts_in_plan", "manual_status", "responsible_agency",

@@ -25,6 +25,8 @@ class Plan(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -44,6 +46,8 @@ class Pillar(models.Model):
     name_vi = models.CharField(_("Vietnamese name"), max_length=150)
     name_en = models.CharField(_("English name"), max_length=150)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("pillar")

@@ -1,0 +1,401 @@
+"""Bulk import of user accounts from a sheet: one transaction, per-row errors, no passwords.
+
+A row gives a username, full name, email, phone, unit code(s) and a role. New accounts get an
+unusable password and a set-password link (Django's password-reset token), emailed to them and
+kept for the administrator to download once. Re-importing updates accounts matched by
+username; it never creates a second one. Accounts are deactivated, never deleted, so their
+reports stay.
+"""
+
+import csv
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from dtmonitor import uploads
+from dtmonitor.exports import neutralise
+
+from . import roles
+from .models import AccountLinkBatch, Commune, User
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = {
+    "username": ("Tên đăng nhập", "username", "login", "tài khoản"),
+    "full_name": ("Họ và tên", "full name", "name", "họ tên"),
+    "email": ("Email", "e-mail", "thư điện tử"),
+    "phone": ("Số điện thoại", "phone", "điện thoại"),
+    "units": ("Mã đơn vị", "unit codes", "units", "unit", "đơn vị", "mã xã"),
+    "role": ("Vai trò", "role", "nhóm"),
+    "is_active": ("Đang hoạt động", "active", "is active"),
+}
+REQUIRED = ("username", "role")
+PASSWORD_HEADERS = {"password", "mật khẩu", "mat khau", "pass"}
+
+ROLE_NAMES = {
+    roles.ADMINISTRATORS: (
+        "administrators", "administrator", "admin", "quản trị", "quản trị viên",
+        "quản trị hệ thống",
+    ),
+    roles.PROVINCIAL_OFFICIALS: (
+        "provincial_officials", "provincial official", "official", "cán bộ tỉnh",
+        "lãnh đạo tỉnh", "cán bộ cấp tỉnh",
+    ),
+    roles.FOCAL_POINTS: (
+        "commune_focal_points", "commune focal point", "focal point", "đầu mối",
+        "đầu mối xã", "cán bộ đầu mối", "cán bộ xã",
+    ),
+}
+
+
+def role_lookup() -> dict[str, str]:
+    return {
+        uploads.normalise_header(name): group
+        for group, names in ROLE_NAMES.items()
+        for name in names
+    }
+
+
+@dataclass
+class AccountRow:
+    line: int
+    username: str
+    full_name: str = ""
+    email: str = ""
+    phone: str = ""
+    unit_codes: list[str] = field(default_factory=list)
+    role: str = ""
+    is_active: bool = True
+
+
+@dataclass
+class RowError:
+    line: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class AccountImport:
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    batch: AccountLinkBatch | None = None
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
+    """Turn a sheet (from `uploads.read_table`) into rows; header problems are errors too."""
+    accepted = {
+        uploads.normalise_header(name): key
+        for key, names in COLUMNS.items()
+        for name in (key, *names)
+    }
+    keys = [accepted.get(uploads.normalise_header(header)) for header in dataset.headers]
+    if any(uploads.normalise_header(h) in PASSWORD_HEADERS for h in dataset.headers):
+        return [], [RowError(None, "", _(
+            "Remove the password column: passwords never travel in files. Each new account "
+            "receives a link to choose its own password."
+        ))]
+    unknown = [header for header, key in zip(dataset.headers, keys, strict=True) if key is None]
+    if unknown:
+        return [], [RowError(None, "", _("Unknown columns: %(columns)s. Use the headers of the "
+                                         "template.") % {"columns": ", ".join(
+                                             f"“{h}”" for h in unknown)})]
+    missing = [COLUMNS[key][0] for key in REQUIRED if key not in keys]
+    if missing:
+        return [], [RowError(None, "", _("Missing columns: %(columns)s.")
+                             % {"columns": ", ".join(f"“{c}”" for c in missing)})]
+    written = dict(zip(keys, dataset.headers, strict=True))
+    lines = getattr(dataset, "dtm_lines", None) or list(range(2, len(dataset) + 2))
+    rows, errors = [], []
+    for line, values in zip(lines, dataset, strict=True):
+        cells = dict(zip(keys, values, strict=True))
+        active = True
+        if "is_active" in cells:
+            try:
+                parsed = uploads.parse_bool(cells["is_active"])
+                active = True if parsed is None else parsed
+            except ValueError as error:
+                errors.append(RowError(line, written["is_active"], str(error)))
+        rows.append(AccountRow(
+            line=line,
+            username=_text(cells.get("username")),
+            full_name=_text(cells.get("full_name")),
+            email=_text(cells.get("email")).lower(),
+            phone=_text(cells.get("phone")),
+            unit_codes=[
+                code.zfill(5) if code.isdigit() else code
+                for code in re.split(r"[;,\s]+", _text(cells.get("units"))) if code
+            ],
+            role=_text(cells.get("role")),
+            is_active=active,
+        ))
+    return rows, errors
+
+
+def import_accounts(
+    rows: list[AccountRow], *, actor: User, dry_run: bool, link_base: str = ""
+) -> AccountImport:
+    """Create or update the accounts of `rows` in one transaction.
+
+    With errors on any row nothing is written. `dry_run` reports what would happen (the
+    preview). `link_base` is the site's address (e.g. "https://dtm.example.vn") that
+    set-password links start with.
+    """
+    result = AccountImport()
+    groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_GROUPS)}
+    units = {unit.code: unit for unit in Commune.objects.all()}
+    existing = {
+        user.username: user
+        for user in User.objects.filter(username__in=[row.username for row in rows])
+        .prefetch_related("groups", "communes")
+    }
+    result.errors = _check(rows, units, existing)
+    if result.errors:
+        return result
+
+    lookup = role_lookup()
+    plan = []  # (row, user or None, group, units)
+    for row in rows:
+        group = groups[lookup[uploads.normalise_header(row.role)]]
+        row_units = [units[code] for code in row.unit_codes]
+        user = existing.get(row.username)
+        if user is None:
+            result.new.append(row.username)
+        elif _differs(user, row, group, row_units):
+            result.changed.append(row.username)
+        else:
+            result.unchanged.append(row.username)
+        plan.append((row, user, group, row_units))
+    if dry_run:
+        return result
+
+    with transaction.atomic():
+        created = _create(plan, actor)
+        for row, user, group, row_units in plan:
+            if user is not None and row.username in result.changed:
+                _update(user, row, group, row_units, actor)
+        if created:
+            result.batch = _issue_links(created, actor, link_base)
+    return result
+
+
+def _check(rows, units, existing) -> list[RowError]:
+    errors = []
+    seen: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    lookup = role_lookup()
+    emails = {
+        email: username
+        for username, email in User.objects.exclude(email="").values_list("username", "email")
+    }
+    for row in rows:
+        def error(column: str, message: str, row=row) -> None:
+            errors.append(RowError(row.line, COLUMNS[column][0], message))
+
+        if not row.username:
+            error("username", _("A username is required."))
+        else:
+            try:
+                User.username_validator(row.username)
+            except ValidationError as problem:
+                error("username", " ".join(problem.messages))
+            if row.username in seen:
+                error("username", _("The username “%(username)s” is already on line %(line)s.")
+                      % {"username": row.username, "line": seen[row.username]})
+            seen.setdefault(row.username, row.line)
+        if row.email:
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                error("email", _("“%(value)s” is not an email address.") % {"value": row.email})
+            else:
+                owner = emails.get(row.email)
+                if owner and owner != row.username:
+                    error("email", _("“%(email)s” already belongs to the account “%(owner)s”.")
+                          % {"email": row.email, "owner": owner})
+                elif row.email in seen_emails:
+                    error("email", _("The email “%(email)s” is already on line %(line)s.")
+                          % {"email": row.email, "line": seen_emails[row.email]})
+                seen_emails.setdefault(row.email, row.line)
+        elif row.username not in existing:
+            error("email", _("A new account needs an email address for its set-password link."))
+        group = lookup.get(uploads.normalise_header(row.role))
+        if group is None:
+            error("role", _("“%(value)s” is not a role. Use: quản trị viên, cán bộ tỉnh or "
+                            "đầu mối xã.") % {"value": row.role})
+        unknown = [code for code in row.unit_codes if code not in units]
+        if unknown:
+            error("units", _("Unknown unit codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+        if group == roles.FOCAL_POINTS and not row.unit_codes:
+            error("units", _("A commune focal point needs at least one unit."))
+    return errors
+
+
+def _differs(user: User, row: AccountRow, group: Group, row_units: list[Commune]) -> bool:
+    return (
+        (user.full_name, user.email, user.phone, user.is_active, user.is_staff)
+        != (row.full_name, row.email or user.email, row.phone, row.is_active,
+            _is_staff(user, group))
+        or {g.pk for g in user.groups.all()} != {group.pk}
+        or {c.pk for c in user.communes.all()} != {c.pk for c in row_units}
+    )
+
+
+def _is_staff(user: User | None, group: Group) -> bool:
+    # Administrators work in the Django admin; superusers keep their access whatever the sheet.
+    return group.name == roles.ADMINISTRATORS or bool(user and user.is_superuser)
+
+
+def _create(plan, actor: User) -> list[User]:
+    new = [(row, group, row_units) for row, user, group, row_units in plan if user is None]
+    if not new:
+        return []
+    users = []
+    for row, group, _units in new:
+        user = User(
+            username=row.username, full_name=row.full_name, email=row.email, phone=row.phone,
+            is_active=row.is_active, is_staff=_is_staff(None, group),
+        )
+        user.set_unusable_password()
+        users.append(user)
+    # One INSERT per batch for accounts and their history (≈1,900 accounts at once), the
+    # importing administrator recorded as the author of every history row.
+    created = bulk_create_with_history(users, User, batch_size=500, default_user=actor)
+    by_name = {user.username: user for user in created}
+    if any(user.pk is None for user in created):  # backends without RETURNING
+        by_name = {u.username: u for u in User.objects.filter(username__in=list(by_name))}
+    group_links, unit_links = [], []
+    for row, group, row_units in new:
+        user = by_name[row.username]
+        group_links.append(User.groups.through(user_id=user.pk, group_id=group.pk))
+        unit_links += [User.communes.through(user_id=user.pk, commune_id=c.pk) for c in row_units]
+    group_links = User.groups.through.objects.bulk_create(group_links, batch_size=1000)
+    unit_links = User.communes.through.objects.bulk_create(unit_links, batch_size=1000)
+    _record_initial_links(by_name.values(), group_links, unit_links)
+    return [by_name[row.username] for row, _group, _units in new]
+
+
+def _record_initial_links(users, group_links, unit_links) -> None:
+    """Snapshot each new account's role and units in its creation history record, as
+    simple-history does for a single save (the bulk path does not)."""
+    historical = User.history.model
+    records = {
+        record.id: record
+        for record in User.history.filter(id__in=[u.pk for u in users], history_type="+")
+        .only("history_id", "id")
+    }
+    for links, field_name, target in (
+        (group_links, "groups", "group_id"), (unit_links, "communes", "commune_id")
+    ):
+        model = getattr(historical, field_name).model
+        model.objects.bulk_create(
+            [
+                model(history=records[link.user_id], id=link.id, user_id=link.user_id,
+                      **{target: getattr(link, target)})
+                for link in links
+            ],
+            batch_size=1000,
+        )
+
+
+def _update(user: User, row: AccountRow, group: Group, row_units, actor: User) -> None:
+    values = {
+        "full_name": row.full_name, "email": row.email or user.email, "phone": row.phone,
+        "is_active": row.is_active, "is_staff": _is_staff(user, group),
+    }
+    changed = [name for name, value in values.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, values[name])
+        user._history_user = actor  # also right outside a request (shell, tests)
+        user.save(update_fields=changed)
+    # Only touch what changed: every m2m change writes a history record.
+    if {g.pk for g in user.groups.all()} != {group.pk}:
+        user.groups.set([group])
+    if {c.pk for c in user.communes.all()} != {c.pk for c in row_units}:
+        user.communes.set(row_units)
+
+
+def set_password_link(user: User, link_base: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return link_base.rstrip("/") + reverse("password_reset_confirm", args=[uid, token])
+
+
+def _issue_links(users: list[User], actor: User, link_base: str) -> AccountLinkBatch:
+    links = [(user, set_password_link(user, link_base)) for user in users]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Tên đăng nhập", "Họ và tên", "Email", "Liên kết đặt mật khẩu"])
+    for user, link in links:
+        writer.writerow([neutralise(v) for v in (user.username, user.full_name, user.email, link)])
+    batch = AccountLinkBatch.objects.create(
+        created_by=actor, account_count=len(links), content=buffer.getvalue()
+    )
+    messages = [
+        EmailMessage(
+            subject=_("Your dtmonitor account"),
+            body=_(
+                "Hello %(name)s,\n\nAn account “%(username)s” was created for you on dtmonitor. "
+                "Choose your password here:\n%(link)s\n\nThe link works once and expires in a "
+                "few days; ask your administrator for a new one if it has expired."
+            ) % {"name": user.full_name or user.username, "username": user.username,
+                 "link": link},
+            to=[user.email],
+        )
+        for user, link in links
+        if user.email
+    ]
+    # Sent only once the accounts are really saved.
+    transaction.on_commit(lambda: _send(messages))
+    return batch
+
+
+def _send(messages: list[EmailMessage]) -> None:
+    # The accounts are saved and the administrator can still download the links, so a mail
+    # server failure is logged rather than shown as a server error.
+    try:
+        get_connection().send_messages(messages)
+    except Exception:
+        logger.exception("Could not send %s set-password emails", len(messages))
+
+
+def claim_links(batch_id: int, user: User) -> str | None:
+    """The links file of a batch, exactly once: the content is erased as it is handed out."""
+    with transaction.atomic():
+        batch = (
+            AccountLinkBatch.objects.select_for_update()
+            .filter(pk=batch_id, created_by=user, downloaded_at__isnull=True)
+            .first()
+        )
+        if batch is None:
+            return None
+        content = batch.content
+        batch.content = ""
+        batch.downloaded_at = timezone.now()
+        batch.save(update_fields=["content", "downloaded_at"])
+    return content
