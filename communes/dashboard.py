@@ -86,7 +86,7 @@ def unit_detail(commune, language: str, today: dt.date) -> dict:
             commune.name,
         ),
         [_("Code"), _("Indicator"), _("Unit value"), _("Province value"),
-         _("Unit: % of target reached"), _("Province: % of target reached")],
+         _("Unit: share of target reached (%)"), _("Province: share of target reached (%)")],
         [[row["code"], row["name"], row["unit_value"], row["province_value"], row["unit"],
           row["province"]] for row in indicators],
     )

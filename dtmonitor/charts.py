@@ -139,7 +139,7 @@ def indicator_trend(series: dict[str, Sequence[tuple[dt.date, float | None]]]) -
             hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
         )
     _date_axis(fig)
-    fig.update_yaxes(title_text=_("% of target reached"), rangemode="tozero")
+    fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
     return _finish(fig, _("Key indicators, last 90 days"), "key-indicators")
 
 
@@ -315,6 +315,6 @@ def unit_vs_province(rows: Sequence[dict], unit_name: str) -> dict:
         fig.add_bar(name=name, x=indicators, y=[row[key] for row in rows], marker_color=colour,
                     hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>")
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=_("% of target reached"), rangemode="tozero")
+    fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province")

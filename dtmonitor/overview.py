@@ -130,7 +130,7 @@ def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
         rows.append([day.target.code, day.date, day.value, value])
     return Chart(
         "trend", charts.indicator_trend(series),
-        [_("Code"), _("Date"), _("Value"), _("% of target reached")], rows,
+        [_("Code"), _("Date"), _("Value"), _("Share of target reached (%)")], rows,
     )
 
 

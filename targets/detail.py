@@ -43,7 +43,7 @@ def target_detail(target: Target, language: str) -> dict:
             target_value=_float(target.target_value), deadline=target.deadline,
             projection=projection, unit_label=unit_label,
         ),
-        [_("Date"), _("Value"), _("% of target reached"), _("Projected value"), _("Status")],
+        [_("Date"), _("Value"), _("Share of target reached (%)"), _("Projected value"), _("Status")],
         [[day.date, _float(day.value), _float(day.completion_percent),
           _float(day.projected_value), status_label(day.status)] for day in days],
     )
@@ -58,7 +58,7 @@ def target_detail(target: Target, language: str) -> dict:
             [{"unit": row.commune.name, "value": _float(row.value)} for row in unit_values],
             unit_label,
         ),
-        [_("Unit"), _("Value"), _("% of target reached")],
+        [_("Unit"), _("Value"), _("Share of target reached (%)")],
         [[row.commune.name, _float(row.value),
           round(float(row.completion) * 100, 1) if row.completion is not None else None]
          for row in unit_values],
