@@ -43,7 +43,8 @@ def target_detail(target: Target, language: str) -> dict:
             target_value=_float(target.target_value), deadline=target.deadline,
             projection=projection, unit_label=unit_label,
         ),
-        [_("Date"), _("Value"), _("Share of target reached (%)"), _("Projected value"), _("Status")],
+        [_("Date"), _("Value"), _("Share of target reached (%)"), _("Projected value"),
+         _("Status")],
         [[day.date, _float(day.value), _float(day.completion_percent),
           _float(day.projected_value), status_label(day.status)] for day in days],
     )
