@@ -58,13 +58,15 @@ def _separators() -> str:
 
 
 def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dict:
+    # The title is shown as the chart's HTML heading (readable before plotly.js loads, and not
+    # hidden under the toolbar on a phone); the layout keeps room for the toolbar only.
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
         separators=_separators(),
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
-        legend={"orientation": "h", "y": -0.15},
+        # Just under the x axis whatever the chart's height.
+        legend={"orientation": "h", "yanchor": "top", "y": -min(0.15, 60 / height)},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         hoverlabel={"namelength": -1},
@@ -72,6 +74,7 @@ def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dic
     fig.update_xaxes(automargin=True, gridcolor="#eeeeee")
     fig.update_yaxes(automargin=True, gridcolor="#eeeeee")
     figure = json.loads(fig.to_json())
+    figure["title"] = title
     figure["config"] = {
         "responsive": True,
         "displaylogo": False,
@@ -104,7 +107,7 @@ def pillar_completion(rows: Sequence[dict]) -> dict:
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text=_("targets"), dtick=1)
+    fig.update_xaxes(dtick=1)
     return _finish(fig, _("Targets by pillar and status"), "targets-by-pillar",
                    height=140 + 40 * len(rows))
 
@@ -183,7 +186,7 @@ def outcome_heatmap(
     if dates:
         _date_axis(fig)
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
-    fig.update_xaxes(showgrid=False)
+    fig.update_xaxes(showgrid=False, **({} if dates else {"type": "category"}))
     return _finish(fig, title, filename, height=height or 160 + 16 * len(rows))
 
 
@@ -208,7 +211,7 @@ def report_calendar(days: Sequence[tuple[dt.date, str | None]]) -> dict:
     return outcome_heatmap(
         _("Report calendar (weeks starting on)"), "report-calendar",
         [str(WEEKDAYS_ABBR[index]) for index in range(7)],
-        [start.isoformat() for start in week_starts], grid, height=300,
+        [start.strftime("%d/%m") for start in week_starts], grid, dates=False, height=300,
     )
 
 
@@ -229,8 +232,8 @@ def rate_bars(title: str, filename: str, rows: Sequence[dict], label_key: str) -
         )
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(range=[0, 100], title_text="%")
-    return _finish(fig, title, filename, height=160 + 30 * len(rows))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    return _finish(fig, title, filename, height=140 + 22 * len(rows))
 
 
 def compliance_ranking(rows: Sequence[dict]) -> dict:

@@ -32,6 +32,8 @@ class RangeForm(forms.Form):
     def __init__(self, *args, today: dt.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.initial = {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today,
+                        **self.initial}
         # HTML date inputs send ISO dates whatever the language.
         for field in self.fields.values():
             field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -140,8 +142,10 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
     ranked = sorted(per_unit, key=lambda row: (-(row["on_time_rate"] or -1), row["unit"]))
     trend_rows = [
         (day.date, percent(day.actual, day.expected), percent(day.on_time, day.expected))
-        for day in ComplianceDay.objects.filter(province=province, date__range=(start, end))
-        .order_by("date")
+        # Days nobody owed a report (weekends, holidays) have no rate to draw.
+        for day in ComplianceDay.objects.filter(
+            province=province, date__range=(start, end), expected__gt=0
+        ).order_by("date")
     ]
     headers = [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)")]
     return {
