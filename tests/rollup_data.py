@@ -140,8 +140,11 @@ def fill_rollups(today: dt.date, days: int, extra_units: int = 0, extra_targets:
             status: counts[status] for status in TargetStatus.values
         })
 
-    per_unit_targets = list(plan.targets.filter(
-        source__in=[Target.Source.DERIVED, Target.Source.COMMUNE_DAILY]).order_by("code")[:4])
+    # The plan's computed rates (whose province values are in TargetDay) and two daily counts.
+    per_unit_targets = [
+        *plan.targets.filter(source=Target.Source.DERIVED).order_by("code"),
+        *plan.targets.filter(source=Target.Source.COMMUNE_DAILY).order_by("code")[:2],
+    ]
     CommuneTargetDay.objects.bulk_create(
         CommuneTargetDay(
             target=target, commune=commune, date=day,

@@ -113,7 +113,7 @@ def test_focal_point_sees_overview_and_own_unit_only(client, focal_a, commune_a,
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
 @pytest.mark.parametrize(
     ("page", "limit"),
-    [("overview", 14), ("targets", 8), ("target", 6), ("units", 6), ("unit", 9),
+    [("overview", 14), ("targets", 8), ("target", 7), ("units", 6), ("unit", 9),
      ("compliance", 9)],
 )
 def test_query_count_does_not_grow_with_data(client, official, commune_a, derived, size, page,
@@ -271,3 +271,49 @@ def test_plotly_js_comes_from_the_installed_package_and_loads_deferred(client, o
     assert '<script src="/static/vendor/plotly.min.js" defer></script>' in page
     assert '<script id="figure-heatmap" type="application/json">' in page
     assert "<script>" not in page
+
+
+def test_targets_filter_by_agency(client, official):
+    client.force_login(official)
+    agency = "Sở Khoa học và Công nghệ"
+    page = client.get(reverse("targets:list"))
+    assert f'<option value="{agency}">{agency}</option>' in page.content.decode()
+    rows = _csv(client.get(reverse("targets:list"), {"agency": agency, "_export": "csv"}))
+    expected = set(Target.objects.in_plan().filter(responsible_agency=agency)
+                   .values_list("code", flat=True))
+    assert expected and {row[0] for row in rows[1:]} == expected
+
+
+def test_unit_page_shows_indicators_against_province_and_focal_points(client, focal_a,
+                                                                       commune_a, derived):
+    fill_rollups(timezone.localdate(), **SMALL)
+    focal_a.phone = "0912 345 678"
+    focal_a.save()
+    client.force_login(focal_a)
+    page = client.get(reverse("communes:detail", args=[commune_a.code])).content.decode()
+    assert "Focal_A" in page and 'href="tel:0912 345 678"' in page
+    rows = _csv(client.get(reverse("communes:detail", args=[commune_a.code]) + "?csv=versus"))
+    by_code = {row[0]: row for row in rows[1:]}
+    latest = TargetDay.objects.filter(target=derived).order_by("-date").first()
+    assert float(by_code[derived.code][5]) == float(latest.completion_percent)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["small", "large"])
+def test_focal_point_pages_query_count(client, focal_a, commune_a, size,
+                                       django_assert_max_num_queries):
+    fill_rollups(timezone.localdate(), **size)
+    client.force_login(focal_a)
+    for url, limit in ((reverse("home"), 14), (reverse("communes:list"), 6),
+                       (reverse("communes:detail", args=[commune_a.code]), 9)):
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
+
+
+def test_english_export_translates_headers_and_statuses(client, official):
+    fill_rollups(timezone.localdate(), **SMALL)
+    client.force_login(official)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    rows = _csv(client.get(reverse("targets:list") + "?status=completed&_export=csv"))
+    assert rows[0][:3] == ["Code", "Target", "Pillar"]
+    assert {row[6] for row in rows[1:]} == {"completed"}
+    assert "Administrative dossiers processed fully online" in {row[1] for row in rows}
