@@ -272,13 +272,15 @@ def target_progress(
         line={"color": OKABE_ITO["blue"], "width": 2},
     )
     if target_value is not None and points:
-        end = deadline or points[-1][0]
+        # Up to the deadline, or to the last value once the deadline has passed.
+        end = max(deadline or points[-1][0], points[-1][0])
         fig.add_scatter(
             name=_("target"), x=[points[0][0].isoformat(), end.isoformat()],
             y=[target_value, target_value], mode="lines",
             line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1.5},
         )
-    if projection is not None and points and points[-1][1] is not None:
+    if (projection is not None and points and points[-1][1] is not None
+            and projection[0] > points[-1][0]):
         fig.add_scatter(
             name=_("projection to the deadline"),
             x=[points[-1][0].isoformat(), projection[0].isoformat()],

@@ -67,6 +67,14 @@ def test_focal_point_on_a_phone_sees_overview_and_own_unit(phone_page, live_serv
         screenshot(page, f"dashboard-{name}-focal-phone")
     page.goto(live_server.url + "/")
     assert page.locator("#card-units .figure").inner_text() == "54"
+    page.goto(live_server.url + "/communes/")
+    assert page.locator("#communes-table tbody tr").all_inner_texts()[0].startswith(
+        commune_a.code
+    )
+    assert page.locator("#communes-table tbody tr").count() == 1
+    # The wide table scrolls inside its wrapper; the page itself does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "dashboard-units-focal-phone")
     response = page.goto(f"{live_server.url}/communes/{commune_b.code}/")
     assert response.status == 404
     assert page.goto(live_server.url + "/compliance/").status == 404

@@ -76,3 +76,18 @@ def test_collectstatic_takes_plotly_from_the_package_and_compresses_it(settings,
     gz = (vendor / "plotly.min.js.gz").stat().st_size
     assert gz < (vendor / "plotly.min.js").stat().st_size / 2
     assert list(vendor.glob("plotly.min.*.js"))  # hashed name, cached for a year by WhiteNoise
+
+
+def test_progress_chart_projects_forward_only():
+    days = [(dt.date(2026, 11, 1), 40.0), (dt.date(2026, 11, 2), 42.0)]
+    ahead = charts.target_progress(days, target_value=80.0, deadline=dt.date(2026, 12, 31),
+                                   projection=(dt.date(2026, 12, 31), 70.0), unit_label="%")
+    names = [trace["name"] for trace in ahead["data"]]
+    assert len(names) == 3
+    assert ahead["data"][2]["x"] == ["2026-11-02", "2026-12-31"]
+    assert ahead["data"][1]["y"] == [80.0, 80.0]
+    # A deadline already behind the last value: no projection back in time.
+    passed = charts.target_progress(days, target_value=80.0, deadline=dt.date(2025, 12, 31),
+                                    projection=(dt.date(2025, 12, 31), 70.0), unit_label="%")
+    assert len(passed["data"]) == 2
+    assert passed["data"][1]["x"] == ["2026-11-01", "2026-11-02"]
