@@ -21,7 +21,8 @@ def commune_list(request):
     filterset = CommuneFilter(request.GET, queryset=communes)
     table = CommuneTable(filterset.qs)
     fmt = requested_export(request)
-    if fmt:
+    # An invalid filter is shown next to its field; never export unfiltered rows instead.
+    if fmt and filterset.is_valid():
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, "units")
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

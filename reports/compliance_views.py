@@ -22,7 +22,8 @@ def compliance_index(request):
     context = compliance(province, start, end, today)
     table = UnitComplianceTable(context["per_unit"])
     fmt = requested_export(request)
-    if fmt:
+    # An invalid range is shown next to its field; never export the default range instead.
+    if fmt and (not form.is_bound or form.is_valid()):
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, f"compliance-{start:%Y%m%d}-{end:%Y%m%d}")
     RequestConfig(request, paginate=False).configure(table)

@@ -25,7 +25,8 @@ def target_list(request):
     filterset = TargetFilter(request.GET, queryset=targets)
     table = TargetTable(filterset.qs)
     fmt = requested_export(request)
-    if fmt:
+    # An invalid filter is shown next to its field; never export unfiltered rows instead.
+    if fmt and filterset.is_valid():
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, "targets")
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)

@@ -317,3 +317,15 @@ def test_english_export_translates_headers_and_statuses(client, official):
     assert rows[0][:3] == ["Code", "Target", "Pillar"]
     assert {row[6] for row in rows[1:]} == {"completed"}
     assert "Administrative dossiers processed fully online" in {row[1] for row in rows}
+
+
+def test_bad_filters_are_explained_and_never_exported_unfiltered(client, official):
+    client.force_login(official)
+    response = client.get(reverse("targets:list") + "?status=bogus&_export=csv")
+    assert response["Content-Type"].startswith("text/html")
+    assert "Hãy chọn một lựa chọn hợp lệ" in response.content.decode()
+    response = client.get(reverse("compliance:index") + "?start=31/02/2026&_export=xlsx")
+    assert response["Content-Type"].startswith("text/html")
+    assert "Nhập một ngày hợp lệ." in response.content.decode()
+    response = client.get(reverse("communes:list") + "?kind=castle&_export=xlsx")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
