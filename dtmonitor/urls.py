@@ -8,6 +8,9 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("targets/", include("targets.urls")),
+    path("communes/", include("communes.urls")),
+    path("compliance/", include("reports.compliance_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),

@@ -36,6 +36,11 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+# Every page's frame costs the same few queries whatever the data: the user's permissions for
+# the navigation (2) and their reminder notices (1). Page budgets below are "own + chrome".
+PAGE_CHROME_QUERIES = 3
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

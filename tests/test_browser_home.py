@@ -15,15 +15,15 @@ def test_official_logs_in_and_sees_the_province(page, live_server, official):
     screenshot(page, "home-official")
 
 
-def test_home_fits_a_phone(phone_page, live_server, quangninh):
-    phone_page.goto(live_server.url + "/")
+def test_home_fits_a_phone(phone_page, live_server, official):
+    log_in(phone_page, live_server, "official")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     screenshot(phone_page, "home-phone")
 
 
-def test_language_menu_switches_to_english_under_the_csp(page, live_server, quangninh):
-    page.goto(live_server.url + "/")
+def test_language_menu_switches_to_english_under_the_csp(page, live_server, official):
+    log_in(page, live_server, "official")
     page.select_option("#language", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Digital transformation in Quảng Ninh"

@@ -12,8 +12,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from reports import deadlines
 from reports.demo import seed_history
-from reports.models import CommuneDay
+from reports.models import CommuneDay, ComplianceDay
 from reports.tasks import rollup_range
 from targets.models import CommuneTargetDay, Plan
 from targets.rollups import compute_plan, rollup_targets
@@ -38,8 +39,12 @@ def poll(check, timeout: float = 20.0, every: float = 0.1):
     raise AssertionError(f"not true after {timeout}s")
 
 
-def test_a_submission_is_rolled_up_by_the_worker_within_seconds(client, commune_a, focal_a):
+def test_a_submission_is_rolled_up_by_the_worker_within_seconds(
+    client, commune_a, focal_a, official
+):
     today = timezone.localdate()
+    client.force_login(official)
+    overview_before = client.get(reverse("home")).content.decode()
     client.force_login(focal_a)
     form_url = reverse("reports:form", args=[commune_a.code, today.isoformat()])
     with running_worker():
@@ -51,9 +56,17 @@ def test_a_submission_is_rolled_up_by_the_worker_within_seconds(client, commune_
         assert row.outcome == "on_time"
         value = poll(lambda: CommuneTargetDay.objects.filter(
             commune=commune_a, date=today, target__code="VN942-DG-02").first())
+        poll(lambda: ComplianceDay.objects.filter(date=today).exists())
         elapsed = time.monotonic() - began
     assert value.value == Decimal(75)
     assert elapsed < 10, elapsed
+
+    client.force_login(official)
+    overview_after = client.get(reverse("home")).content.decode()
+    assert overview_after != overview_before
+    if deadlines.is_expected(commune_a, today):
+        # The headline card: one of the 54 units has reported today.
+        assert '<div class="figure">1/54</div>' in overview_after
 
 
 def _rows():

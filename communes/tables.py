@@ -1,0 +1,50 @@
+"""The units table, shared by the page and its CSV/XLSX export."""
+
+import django_tables2 as tables
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+
+class RateColumn(tables.Column):
+    def __init__(self, **kwargs):
+        super().__init__(attrs={"td": {"class": "num"}}, default="—", **kwargs)
+
+    def render(self, value):
+        return floatformat(value, 1) + "%"
+
+    def value(self, value):
+        return round(value, 1) if value is not None else None
+
+
+class CommuneTable(tables.Table):
+    code = tables.Column(verbose_name=_("Code"))
+    name = tables.Column(verbose_name=_("Unit"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    former_area = tables.Column(verbose_name=_("Former district or city"))
+    readiness = tables.Column(verbose_name=_("Readiness"), accessor="pk", orderable=False,
+                              attrs={"td": {"class": "num"}})
+    reporting_rate = RateColumn(verbose_name=_("Reporting rate (30 days)"))
+    on_time_rate = RateColumn(verbose_name=_("On-time rate (30 days)"))
+    last_report = tables.DateColumn(verbose_name=_("Last report"), short=True, default="—")
+
+    class Meta:
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "data-table", "id": "communes-table"}
+        order_by = ("name",)
+        empty_text = _("No unit matches these filters.")
+
+    def render_name(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("communes:detail", args=[record.code]),
+                           value)
+
+    def value_name(self, value):
+        return value
+
+    def render_readiness(self, record):
+        done, total = record.readiness()
+        return f"{done}/{total}"
+
+    def value_readiness(self, record):
+        return self.render_readiness(record)

@@ -1,0 +1,325 @@
+"""Plotly figure builders: one function per chart, each returning a plain figure dict.
+
+Views pass the dict to the page with `json_script`; static/js/charts.js draws it. Colours come
+from one colour-blind-safe palette (Okabe & Ito) and one status → colour map, so "behind" or
+"late" has the same colour on every page. Titles and labels are translated here, in the
+request's language, and numbers use the language's separators (1.874,5 in Vietnamese).
+"""
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from reports.models import ReportOutcome
+from targets.models import TargetStatus
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
+}
+STATUS_COLOURS = {
+    TargetStatus.COMPLETED: OKABE_ITO["bluish_green"],
+    TargetStatus.ON_TRACK: OKABE_ITO["sky_blue"],
+    TargetStatus.AT_RISK: OKABE_ITO["orange"],
+    TargetStatus.BEHIND: OKABE_ITO["vermillion"],
+    TargetStatus.OVERDUE: OKABE_ITO["reddish_purple"],
+    TargetStatus.NO_DATA: "#C8C8C8",
+}
+OUTCOME_COLOURS = {
+    ReportOutcome.ON_TIME: OKABE_ITO["bluish_green"],
+    ReportOutcome.LATE: OKABE_ITO["orange"],
+    ReportOutcome.MISSING: OKABE_ITO["vermillion"],
+    ReportOutcome.RETURNED: OKABE_ITO["reddish_purple"],
+    ReportOutcome.PENDING: OKABE_ITO["sky_blue"],
+    ReportOutcome.NOT_EXPECTED: "#E8E8E8",
+}
+SERIES_COLOURS = [
+    OKABE_ITO[name]
+    for name in ("blue", "orange", "bluish_green", "reddish_purple", "sky_blue", "vermillion")
+]
+
+
+def _separators() -> str:
+    # Plotly's `separators` is "<decimal><thousands>": Vietnamese writes 1.874,5.
+    return ".," if (get_language() or "vi").startswith("en") else ",."
+
+
+def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dict:
+    # The title is shown as the chart's HTML heading (readable before plotly.js loads, and not
+    # hidden under the toolbar on a phone); the layout keeps room for the toolbar only.
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        separators=_separators(),
+        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
+        # Just under the x axis whatever the chart's height.
+        legend={"orientation": "h", "yanchor": "top", "y": -min(0.15, 60 / height)},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hoverlabel={"namelength": -1},
+    )
+    fig.update_xaxes(automargin=True, gridcolor="#eeeeee")
+    fig.update_yaxes(automargin=True, gridcolor="#eeeeee")
+    figure = json.loads(fig.to_json())
+    figure["title"] = title
+    figure["config"] = {
+        "responsive": True,
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # PNG download from the toolbar gets a meaningful file name.
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+    return figure
+
+
+def _date_axis(fig: go.Figure) -> None:
+    fig.update_xaxes(type="date", tickformat="%d/%m", hoverformat="%d/%m/%Y")
+
+
+def pillar_completion(rows: Sequence[dict]) -> dict:
+    """Stacked bars: per pillar, how many targets stand in each status.
+
+    rows: [{"pillar": name, "counts": {status: n}}]
+    """
+    fig = go.Figure()
+    pillars = [row["pillar"] for row in rows]
+    for status in STATUS_COLOURS:
+        fig.add_bar(
+            name=str(status.label),
+            y=pillars,
+            x=[row["counts"].get(status.value, 0) for row in rows],
+            orientation="h",
+            marker_color=STATUS_COLOURS[status],
+            hovertemplate="%{y}: %{x}<extra>" + str(status.label) + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(dtick=1)
+    return _finish(fig, _("Targets by pillar and status"), "targets-by-pillar",
+                   height=140 + 40 * len(rows))
+
+
+def status_breakdown(counts: dict[str, int]) -> dict:
+    """Donut: the plan's targets by status. counts: {status: n}."""
+    statuses = [status for status in STATUS_COLOURS if counts.get(status.value)]
+    fig = go.Figure(
+        go.Pie(
+            labels=[str(status.label) for status in statuses],
+            values=[counts[status.value] for status in statuses],
+            marker={"colors": [STATUS_COLOURS[status] for status in statuses]},
+            hole=0.55,
+            sort=False,
+            textinfo="value",
+            hovertemplate="%{label}: %{value} (%{percent})<extra></extra>",
+        )
+    )
+    return _finish(fig, _("Targets by status"), "targets-by-status")
+
+
+def indicator_trend(series: dict[str, Sequence[tuple[dt.date, float | None]]]) -> dict:
+    """Lines: completion (% of the way to the target) of key indicators over time."""
+    fig = go.Figure()
+    for index, (label, points) in enumerate(series.items()):
+        fig.add_scatter(
+            name=label,
+            x=[day.isoformat() for day, _value in points],
+            y=[value for _day, value in points],
+            mode="lines",
+            line={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+        )
+    _date_axis(fig)
+    fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
+    return _finish(fig, _("Key indicators, last 90 days"), "key-indicators")
+
+
+def outcome_heatmap(
+    title: str,
+    filename: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    outcomes: Sequence[Sequence[str | None]],
+    *,
+    dates: bool = True,
+    height: int | None = None,
+) -> dict:
+    """A grid of report outcomes (on time / late / missing / ...), one colour per outcome.
+
+    outcomes[i][j] is the outcome code of rows[i] on columns[j], or None (no roll-up row).
+    """
+    codes = list(OUTCOME_COLOURS)
+    n = len(codes)
+    # Category i is drawn at z=i; with zmin=-0.5 and zmax=n-0.5 it falls in its own band.
+    colorscale = []
+    for index, code in enumerate(codes):
+        colorscale += [[index / n, OUTCOME_COLOURS[code]], [(index + 1) / n, OUTCOME_COLOURS[code]]]
+    labels = {code.value: str(code.label) for code in codes}
+    z = [[codes.index(cell) if cell in labels else None for cell in row] for row in outcomes]
+    text = [[labels.get(cell, _("no data")) for cell in row] for row in outcomes]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=list(columns), y=list(rows), text=text,
+            zmin=-0.5, zmax=n - 0.5, colorscale=colorscale, showscale=False,
+            xgap=1, ygap=1,
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        )
+    )
+    # The legend a heat map lacks: one invisible marker per outcome.
+    for code in codes:
+        fig.add_scatter(
+            x=[None], y=[None], mode="markers", name=labels[code.value],
+            marker={"color": OUTCOME_COLOURS[code], "size": 12, "symbol": "square"},
+        )
+    if dates:
+        _date_axis(fig)
+    fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
+    fig.update_xaxes(showgrid=False, **({} if dates else {"type": "category"}))
+    return _finish(fig, title, filename, height=height or 160 + 16 * len(rows))
+
+
+def reporting_heatmap(units: Sequence[str], days: Sequence[dt.date], outcomes) -> dict:
+    return outcome_heatmap(
+        _("Daily reports by unit, last 30 days"), "reporting-heatmap", units,
+        [day.isoformat() for day in days], outcomes,
+    )
+
+
+def report_calendar(days: Sequence[tuple[dt.date, str | None]]) -> dict:
+    """A unit's report calendar: weeks across, weekdays down."""
+    if days:
+        first = days[0][0] - dt.timedelta(days=days[0][0].weekday())
+        weeks = (days[-1][0] - first).days // 7 + 1
+    else:
+        first, weeks = dt.date.today(), 0
+    week_starts = [first + dt.timedelta(weeks=index) for index in range(weeks)]
+    grid: list[list[str | None]] = [[None] * weeks for _day in range(7)]
+    for day, outcome in days:
+        grid[day.weekday()][(day - first).days // 7] = outcome
+    return outcome_heatmap(
+        _("Report calendar (weeks starting on)"), "report-calendar",
+        [str(WEEKDAYS_ABBR[index]) for index in range(7)],
+        [start.strftime("%d/%m") for start in week_starts], grid, dates=False, height=300,
+    )
+
+
+def rate_bars(title: str, filename: str, rows: Sequence[dict], label_key: str) -> dict:
+    """Horizontal bars: reporting rate and on-time rate (%) per row, best first.
+
+    rows: [{label_key: name, "reporting_rate": %, "on_time_rate": %}] (already sorted).
+    """
+    labels = [row[label_key] for row in rows]
+    fig = go.Figure()
+    for key, name, colour in (
+        ("on_time_rate", _("on-time rate"), OUTCOME_COLOURS[ReportOutcome.ON_TIME]),
+        ("reporting_rate", _("reporting rate"), OKABE_ITO["blue"]),
+    ):
+        fig.add_bar(
+            name=name, y=labels, x=[row[key] for row in rows], orientation="h",
+            marker_color=colour, hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
+        )
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    return _finish(fig, title, filename, height=140 + 22 * len(rows))
+
+
+def compliance_ranking(rows: Sequence[dict]) -> dict:
+    return rate_bars(_("Units ranked by on-time reporting, last 30 days"),
+                     "units-ranked", rows, "unit")
+
+
+def compliance_trend(rows: Sequence[tuple[dt.date, float | None, float | None]]) -> dict:
+    """Lines: the province's reporting rate and on-time rate (%) per day."""
+    fig = go.Figure()
+    for index, name in ((1, _("reporting rate")), (2, _("on-time rate"))):
+        fig.add_scatter(
+            name=name, x=[row[0].isoformat() for row in rows], y=[row[index] for row in rows],
+            mode="lines+markers", line={"color": SERIES_COLOURS[index - 1], "width": 2},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>",
+        )
+    _date_axis(fig)
+    fig.update_yaxes(range=[0, 105], title_text="%")
+    return _finish(fig, _("Province reporting per day"), "province-reporting")
+
+
+def target_progress(
+    points: Sequence[tuple[dt.date, float | None]],
+    *,
+    target_value: float | None,
+    deadline: dt.date | None,
+    projection: tuple[dt.date, float] | None,
+    unit_label: str,
+) -> dict:
+    """A target's province value over time, its target line, and the projection to the
+    deadline (from the last value to the projected value)."""
+    fig = go.Figure()
+    fig.add_scatter(
+        name=_("value"), x=[day.isoformat() for day, _v in points],
+        y=[value for _d, value in points], mode="lines",
+        line={"color": OKABE_ITO["blue"], "width": 2},
+    )
+    if target_value is not None and points:
+        # Up to the deadline, or to the last value once the deadline has passed.
+        end = max(deadline or points[-1][0], points[-1][0])
+        fig.add_scatter(
+            name=_("target"), x=[points[0][0].isoformat(), end.isoformat()],
+            y=[target_value, target_value], mode="lines",
+            line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1.5},
+        )
+    if (projection is not None and points and points[-1][1] is not None
+            and projection[0] > points[-1][0]):
+        fig.add_scatter(
+            name=_("projection to the deadline"),
+            x=[points[-1][0].isoformat(), projection[0].isoformat()],
+            y=[points[-1][1], projection[1]], mode="lines+markers",
+            line={"color": OKABE_ITO["orange"], "dash": "dot", "width": 2},
+        )
+    _date_axis(fig)
+    fig.update_yaxes(title_text=unit_label, rangemode="tozero")
+    return _finish(fig, _("Progress over time"), "target-progress")
+
+
+def values_by_unit(rows: Sequence[dict], unit_label: str) -> dict:
+    """Bars: each unit's latest value of a target. rows: [{"unit": name, "value": v}]."""
+    fig = go.Figure(
+        go.Bar(
+            y=[row["unit"] for row in rows], x=[row["value"] for row in rows], orientation="h",
+            marker_color=OKABE_ITO["blue"], hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title_text=unit_label, rangemode="tozero")
+    return _finish(fig, _("Latest value by unit"), "values-by-unit",
+                   height=160 + 18 * len(rows))
+
+
+def unit_vs_province(rows: Sequence[dict], unit_name: str) -> dict:
+    """Grouped bars: a unit's completion of each indicator next to the province's (%).
+
+    rows: [{"indicator": code, "unit": %, "province": %}]
+    """
+    fig = go.Figure()
+    indicators = [row["indicator"] for row in rows]
+    for key, name, colour in (
+        ("unit", unit_name, OKABE_ITO["blue"]),
+        ("province", _("province"), OKABE_ITO["grey"]),
+    ):
+        fig.add_bar(name=name, x=indicators, y=[row[key] for row in rows], marker_color=colour,
+                    hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>")
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province")

@@ -1,0 +1,91 @@
+"""Charts with their data, and downloads: one place that writes CSV and XLSX files.
+
+Every cell written goes through `dtmonitor.exports.neutralise`, so a unit name or note that
+starts with "=" is shown as text by spreadsheets, never run as a formula.
+"""
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import BytesIO
+
+from django.http import HttpRequest, HttpResponse
+from openpyxl import Workbook
+
+from .exports import neutralise
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Chart:
+    """A figure and the rows it was drawn from: the rows are its table alternative and CSV."""
+
+    name: str  # slug: the element id on the page and `?csv=<name>`
+    figure: dict
+    headers: Sequence[str]
+    rows: Sequence[Sequence] = field(default_factory=list)
+
+
+def _cell(value):
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, dt.datetime):
+        value = value.replace(tzinfo=None)
+    return neutralise(value)
+
+
+def csv_response(filename: str, rows: Iterable[Sequence]) -> HttpResponse:
+    """rows: header row first. UTF-8 with a BOM so that Excel reads Vietnamese correctly."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow([_cell(value) for value in row])
+    return response
+
+
+def xlsx_response(filename: str, rows: Iterable[Sequence]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(filename[:31])
+    for row in rows:
+        sheet.append([_cell(value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+def export_table(table, fmt: str, filename: str) -> HttpResponse:
+    """Every row of a django-tables2 table (all pages, as filtered), in `fmt`."""
+    rows = table.as_values()
+    if fmt == "xlsx":
+        return xlsx_response(filename, rows)
+    return csv_response(filename, rows)
+
+
+def requested_export(request: HttpRequest) -> str | None:
+    fmt = request.GET.get("_export")
+    return fmt if fmt in EXPORT_FORMATS else None
+
+
+def chart_csv(request: HttpRequest, charts: Sequence[Chart]) -> HttpResponse | None:
+    """The CSV of the chart named by `?csv=`, or None when no chart data is asked for."""
+    name = request.GET.get("csv")
+    for chart in charts:
+        if chart.name == name:
+            return csv_response(chart.name, [list(chart.headers), *chart.rows])
+    return None
+
+
+def query_without(request: HttpRequest, *keys: str) -> str:
+    """The current query string minus `keys` (to build export links that keep the filters)."""
+    params = request.GET.copy()
+    for key in keys:
+        params.pop(key, None)
+    return params.urlencode()

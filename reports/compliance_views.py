@@ -1,0 +1,37 @@
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django_tables2 import RequestConfig
+
+from communes.models import Province
+from dtmonitor.access import province_wide
+from dtmonitor.tabular import chart_csv, export_table, query_without, requested_export
+
+from .compliance_page import RangeForm, UnitComplianceTable, compliance
+
+
+@province_wide
+def compliance_index(request):
+    """Reporting compliance over a date range given in the URL (?start=&end=)."""
+    province = Province.objects.first()
+    if province is None:
+        raise Http404
+    today = timezone.localdate()
+    form = RangeForm(request.GET or None, today=today)
+    start, end = form.range()
+    context = compliance(province, start, end, today)
+    table = UnitComplianceTable(context["per_unit"])
+    fmt = requested_export(request)
+    # An invalid range is shown next to its field; never export the default range instead.
+    if fmt and (not form.is_bound or form.is_valid()):
+        RequestConfig(request, paginate=False).configure(table)
+        return export_table(table, fmt, f"compliance-{start:%Y%m%d}-{end:%Y%m%d}")
+    RequestConfig(request, paginate=False).configure(table)
+    context.update(
+        form=form, table=table, today=today,
+        base_query=query_without(request, "csv", "_export"),
+        export_query=query_without(request, "csv", "_export"),
+    )
+    return chart_csv(request, context["charts"]) or render(
+        request, "reports/compliance.html", context
+    )

@@ -1,0 +1,76 @@
+"""A target's detail page: its province series, its values by unit, its status history."""
+
+from itertools import groupby
+
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from dtmonitor import charts
+from dtmonitor.overview import localised
+from dtmonitor.tabular import Chart
+
+from .models import CommuneTargetDay, Target, TargetDay
+from .progress import status_label
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+def status_history(days: list[TargetDay]) -> list[dict]:
+    """Runs of consecutive days in the same status, newest first: {status, start, end}."""
+    runs = []
+    for status, group in groupby(days, key=lambda day: day.status):
+        group = list(group)
+        runs.append({
+            "status": status, "label": status_label(status),
+            "start": group[0].date, "end": group[-1].date,
+        })
+    return runs[::-1]
+
+
+def target_detail(target: Target, language: str) -> dict:
+    days = list(TargetDay.objects.filter(target=target).order_by("date"))
+    unit_label = "%" if target.is_percent else _("count")
+    latest = days[-1] if days else None
+    projection = None
+    if latest and latest.projected_value is not None and target.deadline:
+        projection = (target.deadline, float(latest.projected_value))
+    progress = Chart(
+        "progress",
+        charts.target_progress(
+            [(day.date, _float(day.value)) for day in days],
+            target_value=_float(target.target_value), deadline=target.deadline,
+            projection=projection, unit_label=unit_label,
+        ),
+        [_("Date"), _("Value"), _("Share of target reached (%)"), _("Projected value"),
+         _("Status")],
+        [[day.date, _float(day.value), _float(day.completion_percent),
+          _float(day.projected_value), status_label(day.status)] for day in days],
+    )
+    last_day = CommuneTargetDay.objects.filter(target=target).aggregate(day=Max("date"))["day"]
+    unit_values = list(
+        CommuneTargetDay.objects.filter(target=target, date=last_day)
+        .select_related("commune").order_by("-value", "commune__name")
+    ) if last_day else []
+    by_unit = Chart(
+        "units",
+        charts.values_by_unit(
+            [{"unit": row.commune.name, "value": _float(row.value)} for row in unit_values],
+            unit_label,
+        ),
+        [_("Unit"), _("Value"), _("Share of target reached (%)")],
+        [[row.commune.name, _float(row.value),
+          round(float(row.completion) * 100, 1) if row.completion is not None else None]
+         for row in unit_values],
+    )
+    return {
+        "target": target,
+        "name": localised(target, "name", language),
+        "pillar": localised(target.pillar, "name", language),
+        "latest": latest,
+        "latest_label": status_label(latest.status) if latest else None,
+        "units_day": last_day,
+        "history": status_history(days),
+        "charts": [progress, by_unit],
+    }

@@ -1,0 +1,93 @@
+"""Figure builders: one colour per status everywhere, translated titles, localised numbers;
+plotly.js collected and compressed from the installed package."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import translation
+
+from dtmonitor import charts
+from reports.models import ReportOutcome
+from targets.models import TargetStatus
+
+CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "dtmonitor.css"
+
+
+def test_every_status_has_one_colour_shared_by_charts_and_css():
+    assert set(charts.STATUS_COLOURS) == set(TargetStatus)
+    assert set(charts.OUTCOME_COLOURS) == set(ReportOutcome)
+    css = CSS.read_text()
+    for status, colour in charts.STATUS_COLOURS.items():
+        match = re.search(rf"--{status.value}:(#[0-9A-Fa-f]{{6}})", css)
+        assert match and match.group(1).upper() == colour.upper(), status
+
+
+def test_status_chart_uses_the_status_colours_and_skips_empty_statuses():
+    figure = charts.status_breakdown({"completed": 7, "no_data": 15, "behind": 0})
+    pie = figure["data"][0]
+    assert pie["values"] == [7, 15]
+    assert pie["marker"]["colors"] == [
+        charts.STATUS_COLOURS[TargetStatus.COMPLETED], charts.STATUS_COLOURS[TargetStatus.NO_DATA]
+    ]
+
+
+def test_heatmap_puts_each_outcome_in_its_own_colour_band():
+    days = [dt.date(2026, 11, 2), dt.date(2026, 11, 3)]
+    figure = charts.reporting_heatmap(["A", "B"], days, [["on_time", "late"], ["missing", None]])
+    heatmap = figure["data"][0]
+    codes = list(charts.OUTCOME_COLOURS)
+    assert heatmap["z"] == [[codes.index("on_time"), codes.index("late")],
+                            [codes.index("missing"), None]]
+    scale = heatmap["colorscale"]
+    n = len(codes)
+    for index, code in enumerate(codes):
+        # z=index normalises to (index + 0.5) / n: inside the band painted with its colour.
+        position = (index + 0.5) / n
+        band = [colour for stop, colour in scale if abs(stop - index / n) < 1e-9
+                or abs(stop - (index + 1) / n) < 1e-9]
+        assert charts.OUTCOME_COLOURS[code] in band and 0 < position < 1
+    legend = [trace["name"] for trace in figure["data"][1:]]
+    assert len(legend) == n
+
+
+def test_titles_and_separators_follow_the_language():
+    with translation.override("vi"):
+        figure = charts.status_breakdown({"completed": 1})
+        assert figure["title"] == "Chỉ tiêu theo trạng thái"
+        assert figure["layout"]["separators"] == ",."
+        assert figure["data"][0]["labels"] == ["hoàn thành"]
+    with translation.override("en"):
+        figure = charts.status_breakdown({"completed": 1})
+        assert figure["title"] == "Targets by status"
+        assert figure["layout"]["separators"] == ".,"
+
+
+def test_collectstatic_takes_plotly_from_the_package_and_compresses_it(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", verbosity=0)
+    vendor = tmp_path / "vendor"
+    assert (vendor / "plotly.min.js").stat().st_size > 1_000_000
+    gz = (vendor / "plotly.min.js.gz").stat().st_size
+    assert gz < (vendor / "plotly.min.js").stat().st_size / 2
+    assert list(vendor.glob("plotly.min.*.js"))  # hashed name, cached for a year by WhiteNoise
+
+
+def test_progress_chart_projects_forward_only():
+    days = [(dt.date(2026, 11, 1), 40.0), (dt.date(2026, 11, 2), 42.0)]
+    ahead = charts.target_progress(days, target_value=80.0, deadline=dt.date(2026, 12, 31),
+                                   projection=(dt.date(2026, 12, 31), 70.0), unit_label="%")
+    names = [trace["name"] for trace in ahead["data"]]
+    assert len(names) == 3
+    assert ahead["data"][2]["x"] == ["2026-11-02", "2026-12-31"]
+    assert ahead["data"][1]["y"] == [80.0, 80.0]
+    # A deadline already behind the last value: no projection back in time.
+    passed = charts.target_progress(days, target_value=80.0, deadline=dt.date(2025, 12, 31),
+                                    projection=(dt.date(2025, 12, 31), 70.0), unit_label="%")
+    assert len(passed["data"]) == 2
+    assert passed["data"][1]["x"] == ["2026-11-01", "2026-11-02"]
