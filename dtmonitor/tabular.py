@@ -12,6 +12,8 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
 from .exports import neutralise
@@ -89,3 +91,22 @@ def query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+PER_PAGE = 25
+
+
+def filtered_table_page(request: HttpRequest, filterset, table, template: str,
+                        export_name: str) -> HttpResponse:
+    """A filtered, sorted, paginated table page, or the download of exactly its filtered rows
+    (`?_export=csv|xlsx`). An invalid filter is shown next to its field; the unfiltered rows are
+    never exported instead."""
+    fmt = requested_export(request)
+    if fmt and filterset.is_valid():
+        RequestConfig(request, paginate=False).configure(table)
+        return export_table(table, fmt, export_name)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(request, template, {
+        "filter": filterset, "table": table,
+        "export_query": query_without(request, "_export", "page"),
+    })
