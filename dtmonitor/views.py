@@ -7,7 +7,9 @@ from .overview import overview
 from .tabular import chart_csv
 
 
-@login_required
+# No "?next=/" for the front door: after logging in, everyone goes where their role starts
+# (a focal point to today's report, others to this overview; see reports.views.start).
+@login_required(redirect_field_name=None)
 def home(request):
     """The province at a glance (every signed-in role): plan completion, today's reporting,
     procedures, and the charts behind them."""

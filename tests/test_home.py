@@ -10,7 +10,7 @@ from tests.conftest import PAGE_CHROME_QUERIES
 def test_home_asks_anonymous_visitors_to_log_in(client, quangninh):
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("login") + "?next=/"
+    assert response["Location"] == reverse("login")
 
 
 def test_home_shows_province_units_and_plan_in_vietnamese(client, official):

@@ -56,6 +56,18 @@ def test_focal_point_lands_on_todays_report(client, focal_a, commune_a, clock):
     assert "Báo cáo hôm nay" in response.content.decode()
 
 
+def test_focal_point_opening_the_site_lands_on_todays_report(client, focal_a, commune_a, clock):
+    """The front door sends anonymous visitors to the login page without "?next=/", so the
+    focal point is not dropped on the overview instead of their form."""
+    login_page = client.get(reverse("home"), follow=True)
+    assert login_page.redirect_chain[-1][0] == reverse("login")
+    response = client.post(
+        login_page.redirect_chain[-1][0],
+        {"username": "focal_a", "password": "secret-pass-123"}, follow=True,
+    )
+    assert response.redirect_chain[-1][0] == form_url(commune_a)
+
+
 def test_focal_point_of_several_units_picks_one(client, django_user_model, commune_a, commune_b,
                                                 clock):
     make_user(django_user_model, "both", "commune_focal_points", [commune_a, commune_b])
