@@ -2,6 +2,7 @@ import datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -135,6 +136,16 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The active flag and the active dates must tell one story: a unit switched off stops
+        # being expected from today on (reports.deadlines reads the dates), while the days it
+        # owed before stay in its compliance record.
+        if not self.is_active and self.active_until is None:
+            self.active_until = timezone.localdate() - datetime.timedelta(days=1)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "active_until"}
+        super().save(*args, **kwargs)
 
     def is_active_on(self, day) -> bool:
         return self.active_from <= day and (self.active_until is None or day <= self.active_until)

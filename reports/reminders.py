@@ -48,8 +48,14 @@ def send_reminders(today: dt.date | None = None) -> int:
     sent = 0
     with translation.override(settings.LANGUAGE_CODE):
         for unit in units_missing(day):
-            if _remind(unit, day):
-                sent += 1
+            try:
+                reminded = _remind(unit, day)
+            except Exception:
+                # One unit's bad address or a mail-server hiccup must not cost the other units
+                # their reminder; its ReminderSent row rolled back, so the next run retries it.
+                logger.exception("reminder for %s about %s not sent", unit, day)
+                continue
+            sent += reminded
     return sent
 
 

@@ -56,7 +56,7 @@ def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
         .order_by("-report__date")
         .values("value")[:1]
     )
-    rows = Target.objects.reported_by_communes().annotate(last=Subquery(latest))
+    rows = Target.objects.reported_for(commune, before).annotate(last=Subquery(latest))
     return {pk: value for pk, value in rows.values_list("pk", "last") if value is not None}
 
 
@@ -88,7 +88,7 @@ def submit_report(
     now = now or timezone.now()
     if not deadlines.is_day_open(commune, day, today=timezone.localdate(now)):
         raise DayClosed("day closed for submission")
-    targets = {t.pk: t for t in Target.objects.reported_by_communes()}
+    targets = {t.pk: t for t in Target.objects.reported_for(commune, day)}
     unknown = set(values) - set(targets)
     missing = set(targets) - set(values)
     if unknown or missing:

@@ -53,15 +53,23 @@ def _form_url(commune: Commune, day: dt.date) -> str:
     return reverse("reports:form", args=[commune.code, day.isoformat()])
 
 
+# Report days outside this range cannot exist; refusing them early also keeps date arithmetic
+# (deadline = day + cutoff) away from the calendar's ends.
+EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+
 def _parse_day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError as error:
         raise Http404("not a date") from error
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise Http404("no report can exist for that day")
+    return day
 
 
-def _form_targets():
-    return Target.objects.reported_by_communes().select_related("pillar").order_by(
+def _form_targets(commune: Commune, day: dt.date):
+    return Target.objects.reported_for(commune, day).select_related("pillar").order_by(
         "pillar__order", "pillar__code", "code"
     )
 
@@ -86,7 +94,7 @@ def report_form(request, code: str, day: str):
         raise PermissionDenied
 
     report = _current_report(commune, day)
-    targets = list(_form_targets())
+    targets = list(_form_targets(commune, day))
     last = services.last_values(commune, day)
     conflict = False
     if request.method == "POST":

@@ -67,6 +67,17 @@ class TargetQuerySet(models.QuerySet):
         """What a commune focal point fills in every day."""
         return self.filter(source=Target.Source.COMMUNE_DAILY)
 
+    def reported_for(self, commune, day):
+        """The daily counts `commune` reports for `day`: those of its province's plan in force
+        on that day, i.e. the latest plan whose year has begun (a new year's plan takes over on
+        1 January; until one is imported, the previous plan's counts stay in use)."""
+        plan_in_force = (
+            Plan.objects.filter(province_id=commune.province_id, year__lte=day.year)
+            .order_by("-year")
+            .values("pk")[:1]
+        )
+        return self.reported_by_communes().filter(plan=models.Subquery(plan_in_force))
+
 
 class Target(models.Model):
     """A target of a plan, or a daily count communes report that targets are computed from."""
@@ -305,7 +316,8 @@ class CommuneTargetDay(models.Model):
         "communes.Commune", on_delete=models.CASCADE, related_name="target_days"
     )
     date = models.DateField()
-    value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    # Running totals of daily counts over a year outgrow a single report's 14 digits.
+    value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     completion = models.DecimalField(
         max_digits=10, decimal_places=4, null=True,
         help_text="Share of the way from baseline to target (1 = reached), direction-aware.",
@@ -329,10 +341,11 @@ class TargetDay(models.Model):
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="days")
     date = models.DateField()
-    value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    # Running totals of daily counts over a year outgrow a single report's 14 digits.
+    value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     completion_percent = models.DecimalField(max_digits=10, decimal_places=2, null=True)
     projected_value = models.DecimalField(
-        max_digits=16, decimal_places=4, null=True,
+        max_digits=24, decimal_places=4, null=True,
         help_text="Trend of the last days projected to the deadline.",
     )
     status = models.CharField(max_length=20, choices=TargetStatus.choices)

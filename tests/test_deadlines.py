@@ -64,3 +64,15 @@ def test_backfill_window_opens_past_days_but_not_the_future(rules):
 
 def test_loaded_holidays_include_national_day(quangninh):
     assert Holiday.objects.filter(date=dt.date(2025, 9, 2)).exists()
+
+
+def test_switching_a_unit_off_stops_expecting_reports_from_today(rules, commune_a):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2025, 10, 15, 9, tzinfo=HANOI), tick=False):
+        commune_a.is_active = False
+        commune_a.save()
+    commune_a.refresh_from_db()
+    assert commune_a.active_until == dt.date(2025, 10, 14)
+    assert deadlines.is_expected(commune_a, dt.date(2025, 10, 14))
+    assert not deadlines.is_expected(commune_a, dt.date(2025, 10, 15))

@@ -91,3 +91,26 @@ def test_anonymous_visitors_see_no_banner_and_cannot_dismiss(
     assert response.status_code == 302 and "login" in response.url
     assert Notice.objects.get(pk=notice.pk).dismissed_at is None
     assert "chưa gửi báo cáo" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_unit_whose_mail_fails_does_not_stop_the_others(
+    everyone_else_reported, commune_a, commune_b, focal_a, focal_b, monkeypatch
+):
+    focal_a.email, focal_b.email = "a@example.org", "b@example.org"
+    focal_a.save()
+    focal_b.save()
+    send = mail.EmailMessage.send
+
+    def refuse_a(message, *args, **kwargs):
+        if "a@example.org" in message.to:
+            raise OSError("recipient refused")
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMessage, "send", refuse_a)
+    assert send_reminders(THURSDAY) == 1
+    assert [m.to for m in mail.outbox] == [["b@example.org"]]
+    # Unit A's attempt rolled back, so the next run tries it again.
+    assert list(ReminderSent.objects.values_list("commune", flat=True)) == [commune_b.pk]
+    monkeypatch.setattr(mail.EmailMessage, "send", send)
+    assert send_reminders(THURSDAY) == 1
+    assert ReminderSent.objects.count() == 2

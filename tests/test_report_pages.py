@@ -252,3 +252,11 @@ def test_list_filters(client, official, focal_a, focal_b, commune_a, commune_b, 
     assert reverse("reports:detail", args=[old.report.pk]) in page
     # Garbage filters are reported, not crashed on.
     assert client.get(url, {"date_from": "garbage", "commune": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2025-02-30", "hôm-nay"])
+def test_impossible_days_are_not_found_rather_than_errors(client, focal_a, commune_a, day):
+    client.force_login(focal_a)
+    url = f"/reports/unit/{commune_a.code}/{day}/"
+    assert client.get(url).status_code == 404
+    assert client.post(url, form_data()).status_code == 404

@@ -252,3 +252,24 @@ def test_unreachable_broker_fails_fast_and_is_logged(
     assert "not queued" in caplog.text
     assert "Connection refused" in caplog.text or "connecting to" in caplog.text
     assert elapsed < 10  # not a benchmark: only "does not hang on reconnects"
+
+
+def test_units_report_the_counts_of_the_plan_in_force_that_day(focal_a, commune_a, cx):
+    from targets.models import Plan, Target
+
+    plan_2025 = Plan.objects.get(year=2025)
+    plan_2026 = Plan.objects.create(province=plan_2025.province, year=2026, title="Kế hoạch 2026")
+    new_count = Target.objects.create(
+        plan=plan_2026, code="CX-01", name_vi="Hồ sơ tiếp nhận", name_en="Dossiers received",
+        pillar=cx["CX-01"].pillar, unit=Target.Unit.COUNT, source=Target.Source.COMMUNE_DAILY,
+        aggregation=Target.Aggregation.SUM, counts_in_plan=False,
+    )
+    in_2025 = set(Target.objects.reported_for(commune_a, dt.date(2025, 12, 31)))
+    in_2026 = set(Target.objects.reported_for(commune_a, dt.date(2026, 1, 1)))
+    assert in_2025 == set(cx.values()) and in_2026 == {new_count}
+
+    day = dt.date(2026, 1, 5)
+    result = services.submit_report(
+        focal_a, commune_a, day, {new_count.pk: Decimal(3)}, now=at(day, 16)
+    )
+    assert list(result.report.values.values_list("target", flat=True)) == [new_count.pk]

@@ -134,3 +134,12 @@ def test_rollup_command_rebuilds_a_range(quangninh):
     call_command("rollup", "--from", "2025-10-01", "--to", "2025-10-31")
     assert TargetDay.objects.filter(date__range=("2025-10-01", "2025-10-31")).count() == 31 * 30
     assert CommuneDay.objects.filter(date="2025-10-10").count() == 54
+
+
+def test_huge_daily_counts_do_not_break_the_running_totals(commune_a):
+    """Values the form accepts (up to 999.999.999.999) summed over days must still fit."""
+    biggest = 999_999_999_999
+    for day in (WEDNESDAY - dt.timedelta(days=1), WEDNESDAY):
+        submit_report(commune_a, day, {"CX-01": biggest}, submitted_at=at(day, 16))
+    rollup_range(WEDNESDAY - dt.timedelta(days=1), WEDNESDAY)
+    assert value("CX-01", commune_a, WEDNESDAY) == Decimal(2 * biggest)
