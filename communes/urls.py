@@ -5,5 +5,5 @@ from . import views
 app_name = "communes"
 urlpatterns = [
     path("", views.commune_list, name="list"),
-    path("<str:code>/", views.commune_detail, name="detail"),
+    path("<unitcode:code>/", views.commune_detail, name="detail"),
 ]

@@ -1,10 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
+from communes.converters import UnitCodeConverter
 from reports import views as report_views
 
 from . import views
+
+# Registered before the apps' URLconfs are included: they use it.
+register_converter(UnitCodeConverter, "unitcode")
 
 urlpatterns = [
     path("", views.home, name="home"),

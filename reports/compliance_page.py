@@ -16,6 +16,7 @@ from dtmonitor import charts
 from dtmonitor.overview import NOT_OWED, REPORTED, percent
 from dtmonitor.tabular import Chart
 
+from . import deadlines
 from .models import CommuneDay, ComplianceDay, ReportOutcome
 
 MAX_RANGE_DAYS = 366
@@ -40,6 +41,14 @@ class RangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        first, last = deadlines.EARLIEST_DAY, deadlines.LATEST_DAY
+        for name in ("start", "end"):
+            if data.get(name) and not first <= data[name] <= last:
+                self.add_error(name, _("Choose a date between %(first)s and %(last)s.") % {
+                    "first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}"})
+                data[name] = None
+        if self.errors:
+            return data
         end = data.get("end") or self.today
         start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
         if start > end:

@@ -32,6 +32,8 @@ def compliance_index(request):
         base_query=query_without(request, "csv", "_export"),
         export_query=query_without(request, "csv", "_export"),
     )
-    return chart_csv(request, context["charts"]) or render(
+    # Same rule for chart data: an invalid range downloads nothing, the page shows the error.
+    downloadable = not form.is_bound or form.is_valid()
+    return (downloadable and chart_csv(request, context["charts"])) or render(
         request, "reports/compliance.html", context
     )

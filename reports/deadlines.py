@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from .models import DayUnlock, Holiday, ReportingSettings
 
+# No report can exist outside these days; checking early also keeps date arithmetic (deadline =
+# day + cutoff) away from the calendar's ends.
+EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
 
 def non_working_days(start: dt.date, end: dt.date) -> set[dt.date]:
     """Weekends and the holidays administrators entered, between start and end inclusive."""

@@ -10,6 +10,6 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("<int:pk>/", views.report_detail, name="detail"),
     path("<int:pk>/return/", views.return_report, name="return"),
-    path("unit/<str:code>/", views.unit_calendar_view, name="calendar"),
-    path("unit/<str:code>/<str:day>/", views.report_form, name="form"),
+    path("unit/<unitcode:code>/", views.unit_calendar_view, name="calendar"),
+    path("unit/<unitcode:code>/<str:day>/", views.report_form, name="form"),
 ]

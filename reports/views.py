@@ -53,17 +53,12 @@ def _form_url(commune: Commune, day: dt.date) -> str:
     return reverse("reports:form", args=[commune.code, day.isoformat()])
 
 
-# Report days outside this range cannot exist; refusing them early also keeps date arithmetic
-# (deadline = day + cutoff) away from the calendar's ends.
-EARLIEST_DAY, LATEST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
-
 def _parse_day(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError as error:
         raise Http404("not a date") from error
-    if not EARLIEST_DAY <= day <= LATEST_DAY:
+    if not deadlines.EARLIEST_DAY <= day <= deadlines.LATEST_DAY:
         raise Http404("no report can exist for that day")
     return day
 

@@ -330,3 +330,13 @@ def test_bad_filters_are_explained_and_never_exported_unfiltered(client, officia
     assert "Nhập một ngày hợp lệ." in response.content.decode()
     response = client.get(reverse("communes:list") + "?kind=castle&_export=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("query", ["?end=0001-01-05", "?start=9999-12-30&_export=csv",
+                                   "?start=garbage&end=2026-10-01&csv=trend"])
+def test_compliance_refuses_impossible_ranges_with_a_message(client, official, query):
+    client.force_login(official)
+    page = client.get(reverse("compliance:index") + query)
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")  # no download of some other range
+    assert 'class="errors"' in page.content.decode()  # the message next to the field

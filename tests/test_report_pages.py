@@ -260,3 +260,10 @@ def test_impossible_days_are_not_found_rather_than_errors(client, focal_a, commu
     url = f"/reports/unit/{commune_a.code}/{day}/"
     assert client.get(url).status_code == 404
     assert client.post(url, form_data()).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/communes/%00/", "/reports/unit/06685%00/",
+                                  "/reports/unit/06685%00/2025-09-08/"])
+def test_odd_bytes_in_unit_codes_are_not_found(client, official, path):
+    client.force_login(official)
+    assert client.get(path).status_code == 404
