@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .exports import neutralise
 
@@ -37,6 +38,9 @@ def _cell(value):
         value = float(value)
     if isinstance(value, dt.datetime):
         value = value.replace(tzinfo=None)
+    if isinstance(value, str):
+        # Spreadsheets refuse control characters; a name typed with one must not break exports.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     return neutralise(value)
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -116,10 +117,30 @@ def _xlsx_rows(data: bytes):
         # Read-only mode trusts the sheet's recorded size, which some tools write wrong (e.g.
         # "A1" for a full sheet): forget it and read what is there.
         sheet.reset_dimensions()
-        for values in sheet.iter_rows(values_only=True):
+        rows = sheet.iter_rows(values_only=True)
+        while True:
+            try:
+                # Read-only openpyxl parses the sheet lazily: damage shows up here, not on load.
+                values = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:
+                raise UploadRejected(_("The Excel file is damaged and cannot be read.")) from error
+            if any(isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+                   for value in values):
+                raise UploadRejected(CONTROL_CHARACTERS_MESSAGE)
             yield list(values)
     finally:
         workbook.close()
+
+
+# Invisible control characters (other than tab and line breaks) have no place in a cell: the
+# database refuses NUL, and spreadsheets refuse the others when the data is exported again.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS_MESSAGE = gettext_lazy(
+    "The file contains invisible control characters; remove them (e.g. retype the cells "
+    "copied from another program) and upload it again."
+)
 
 
 def _csv_rows(data: bytes):
@@ -127,6 +148,8 @@ def _csv_rows(data: bytes):
         raise UploadRejected(
             _("Wrong file type: choose an Excel file (.xlsx) or a CSV file (.csv).")
         )
+    if CONTROL_CHARACTERS.search(data.decode("latin-1")):
+        raise UploadRejected(CONTROL_CHARACTERS_MESSAGE)
     try:
         # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
         text = data.decode("utf-8-sig")

@@ -266,3 +266,32 @@ def test_unreadable_csv_is_a_message_not_a_server_error(admin_client, quangninh)
     response = upload(admin_client, content, "huge-cell.csv")
     assert response.status_code == 200
     assert response.context["form"].errors["import_file"]
+
+
+def test_control_characters_anywhere_are_a_message_not_a_server_error(admin_client, quangninh):
+    rows = account_rows()
+    rows[0][1] = "Nguyễn\x00Văn A"  # NUL far past the first 4 KB of the file
+    padding = [["", "", "", "", "", ""]] * 1000
+    content = csv_bytes([HEADERS, *padding, rows[0]])
+    assert content.index(b"\x00") > 4096
+    response = upload(admin_client, content, "nul.csv")
+    assert response.status_code == 200
+    assert "ký tự điều khiển ẩn" in str(response.context["form"].errors)
+    assert not User.objects.filter(username=rows[0][0]).exists()
+
+
+def test_a_damaged_xlsx_is_a_message_not_a_server_error(admin_client, quangninh):
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx_bytes([HEADERS, *account_rows()])))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # cut off mid-sheet
+            target.writestr(item, data)
+    response = upload(admin_client, damaged.getvalue(), "damaged.xlsx")
+    assert response.status_code == 200
+    assert response.context["form"].errors["import_file"]

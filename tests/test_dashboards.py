@@ -340,3 +340,13 @@ def test_compliance_refuses_impossible_ranges_with_a_message(client, official, q
     assert page.status_code == 200
     assert page["Content-Type"].startswith("text/html")  # no download of some other range
     assert 'class="errors"' in page.content.decode()  # the message next to the field
+
+
+def test_exports_survive_control_characters_in_names(client, official, commune_a):
+    commune_a.name = "Phường\x0bHồng Gai"
+    commune_a.save()
+    client.force_login(official)
+    response = client.get(reverse("communes:list") + "?_export=xlsx")
+    assert response.status_code == 200
+    names = [row[1].value for row in load_workbook(io.BytesIO(response.content)).active.rows]
+    assert "PhườngHồng Gai" in names
