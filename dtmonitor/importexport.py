@@ -232,10 +232,12 @@ class FriendlyResource(resources.ModelResource):
 
     def reject_repeated_keys(self, dataset) -> None:
         """Two rows for the same key would silently merge into one: refuse the file."""
-        key_columns = [self.fields[name].column_name for name in self.get_import_id_fields()]
+        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
+        key_columns = [field.column_name for field in key_fields]
         seen: dict[tuple, int] = {}
         for index, row in enumerate(dataset.dict):
-            key = tuple(TextWidget().clean(row.get(column)) for column in key_columns)
+            # Cleaned as the import will clean them, so "6652" and "06652" are one unit.
+            key = tuple(str(_key_part(field, row.get(field.column_name))) for field in key_fields)
             line = self.line_of(index + 1)
             if key in seen:
                 raise uploads.UploadRejected(
@@ -437,3 +439,11 @@ LIBRARY_STRINGS = (
     gettext_lazy("Export selected %(verbose_name_plural)s"),
     gettext_lazy('Select at least 1 field for "%(resource_name)s" to export'),
 )
+
+
+def _key_part(field, value):
+    try:
+        return field.widget.clean(value)
+    except Exception:
+        # An invalid key is reported by that row's own validation; compare it as text here.
+        return TextWidget().clean(value)

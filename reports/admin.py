@@ -23,6 +23,9 @@ class ReportValueInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("target",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
+
 
 class ReportRevisionInline(admin.TabularInline):
     """The report's audit trail, read-only: it is written by reports.services only."""
@@ -103,6 +106,9 @@ class ValueChangeInline(admin.TabularInline):
     can_delete = False
     fields = ("target", "old_value", "new_value")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -25,6 +25,7 @@ class PlanAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [PlanResource]
     list_display = ("year", "title", "province", "decision_reference", "is_reconstruction")
     list_filter = ("province", "is_reconstruction")
+    list_select_related = ("province",)
     search_fields = ("title", "decision_reference")
 
 
@@ -81,6 +82,7 @@ class ProcedureStatisticsAdmin(SimpleHistoryAdmin):
         "province", "as_of", "total_procedures", "online_eligible", "fully_online_percent",
         "fully_online_is_lower_bound",
     )
+    list_select_related = ("province",)
     list_filter = ("province",)
     date_hierarchy = "as_of"
 

@@ -79,3 +79,15 @@ def test_plans_and_pillars_keep_history_visible_in_admin(admin_client, administr
 def test_admin_pages_query_counts(admin_client, django_assert_max_num_queries, url_name):
     with django_assert_max_num_queries(20):
         assert admin_client.get(reverse(url_name)).status_code == 200
+
+
+def test_one_unit_written_two_ways_in_one_file_is_refused(admin_client, quangninh, settings):
+    settings.LANGUAGE_CODE = "en"
+    rows = [
+        [6652, "Phường Hà Tu", "Phường", 22, "có", "", "", 10],  # Excel dropped the leading 0
+        ["06652", "Phường Hà Tu", "Phường", 22, "không", "", "", 12],
+    ]
+    response = preview(admin_client, "admin:communes_commune_import",
+                       xlsx_bytes([HEADERS, *rows]), "u.xlsx")
+    assert "Lines 2 and 3 have the same" in response.content.decode()
+    assert Commune.objects.get(code="06652").staff_count is None
