@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
-from .models import DailyReport, ReportingSettings
+from .compliance import outcome_for
+from .models import DailyReport, ReportingSettings, ReportOutcome
 
 CALENDAR_DAYS = 60
 
@@ -47,13 +48,14 @@ def day_state(commune, day: dt.date, report, expected: bool, now: dt.datetime, r
     """One day's state: the report's outcome if there is one, otherwise why there is none."""
     if not commune.is_active_on(day):
         return "inactive"
-    if report is not None:
-        if report.status == DailyReport.Status.RETURNED:
-            return "returned"
-        return "late" if report.is_late else "on_time"
-    if not expected:
-        return "non_working"
-    return "missing" if now > deadlines.deadline(day, rules) else "pending"
+    # The same rule as the roll-ups (reports.compliance.outcome_for); the calendar only names
+    # "not expected" after its reason, a non-working day.
+    outcome = outcome_for(
+        expected,
+        None if report is None else {"status": report.status, "is_late": report.is_late},
+        deadline_passed=now > deadlines.deadline(day, rules),
+    )
+    return "non_working" if outcome == ReportOutcome.NOT_EXPECTED else str(outcome)
 
 
 def unit_calendar(
