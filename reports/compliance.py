@@ -42,16 +42,23 @@ def outcome_for(
 
 
 def compute(
-    start: dt.date, end: dt.date, now: dt.datetime | None = None
+    start: dt.date, end: dt.date, now: dt.datetime | None = None,
+    province_ids: set[int] | None = None,
 ) -> tuple[list[CommuneDay], list[ComplianceDay]]:
-    """Unsaved CommuneDay and ComplianceDay rows for start..end (every unit, every province)."""
+    """Unsaved CommuneDay and ComplianceDay rows for start..end (every unit of every province,
+    or of `province_ids` only)."""
     now = now or timezone.now()
     rules = ReportingSettings.current()
     expected_set = set(deadlines.expected_days(start, end, rules))
-    units = list(Commune.objects.order_by("pk"))
+    units = Commune.objects.order_by("pk")
+    day_reports = DailyReport.objects.filter(date__range=(start, end))
+    if province_ids is not None:
+        units = units.filter(province_id__in=province_ids)
+        day_reports = day_reports.filter(commune__province_id__in=province_ids)
+    units = list(units)
     reports = {
         (row["commune_id"], row["date"]): row
-        for row in DailyReport.objects.filter(date__range=(start, end)).values(
+        for row in day_reports.values(
             "id", "commune_id", "date", "status", "is_late"
         )
     }
@@ -102,7 +109,13 @@ def rollup_compliance(
 ) -> ComplianceCounts:
     """Rebuild CommuneDay (all units, or only `commune_ids`) and ComplianceDay for start..end.
     Idempotent upserts in one transaction."""
-    commune_rows, compliance_rows = compute(start, end, now)
+    # A submission touches one unit: only its province's figures can change, so only that
+    # province is recomputed (a national deployment must not redo 34 provinces per report).
+    province_ids = (
+        None if commune_ids is None
+        else set(Commune.objects.filter(pk__in=commune_ids).values_list("province_id", flat=True))
+    )
+    commune_rows, compliance_rows = compute(start, end, now, province_ids)
     if commune_ids is not None:
         wanted = set(commune_ids)
         commune_rows = [row for row in commune_rows if row.commune_id in wanted]

@@ -279,7 +279,11 @@ def rollup_targets(
     figures (TargetDay, PlanDay) are always recomputed from every unit."""
     counts = RollupCounts()
     computed = []
-    for plan in Plan.objects.filter(year__lte=end.year):
+    plans = Plan.objects.filter(year__lte=end.year)
+    if commune_ids is not None:
+        # Only the plans of those units' provinces can change.
+        plans = plans.filter(province__communes__in=commune_ids).distinct()
+    for plan in plans:
         computed.append(compute_plan(plan, max(start, dt.date(plan.year, 1, 1)), end))
     with transaction.atomic():
         for commune_rows, target_rows, plan_rows in computed:

@@ -143,3 +143,21 @@ def test_huge_daily_counts_do_not_break_the_running_totals(commune_a):
         submit_report(commune_a, day, {"CX-01": biggest}, submitted_at=at(day, 16))
     rollup_range(WEDNESDAY - dt.timedelta(days=1), WEDNESDAY)
     assert value("CX-01", commune_a, WEDNESDAY) == Decimal(2 * biggest)
+
+
+def test_a_submission_recomputes_only_its_own_province(commune_a):
+    from communes.models import Commune, Province
+    from reports.rollup_jobs import rollup_after_submission
+
+    other = Province.objects.create(code="99", name="Tỉnh khác")
+    far_unit = Commune.objects.create(province=other, code="99001", name="Xã xa",
+                                      kind=Commune.Kind.COMMUNE)
+    with time_machine.travel(at(WEDNESDAY, 10), tick=False):
+        rollup_after_submission(commune_a.pk, WEDNESDAY)
+    assert CommuneDay.objects.filter(commune=commune_a, date=WEDNESDAY).exists()
+    assert not CommuneDay.objects.filter(commune=far_unit).exists()
+    assert list(ComplianceDay.objects.filter(date=WEDNESDAY).values_list(
+        "province__code", flat=True)) == ["22"]
+    # The nightly rebuild still covers every province.
+    rollup_range(WEDNESDAY, WEDNESDAY)
+    assert ComplianceDay.objects.filter(date=WEDNESDAY).count() == 2
