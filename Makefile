@@ -36,6 +36,7 @@ run: compilemessages
 
 test: compilemessages
 	$(PY) manage.py check
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -33,7 +33,7 @@ def main() -> int:
 
     from benchmarks import scenarios
     from benchmarks.seeding import fresh_database, seed_scale
-    from reports.rollup_jobs import rollup_range
+    from rollups.jobs import rollup_range
 
     setup_test_environment()
     # Production storage (hashed, compressed static files) as a deployment would serve it.

@@ -32,7 +32,7 @@ def _page(path: str):
 
 
 def _rollup_after_submission():
-    from reports.rollup_jobs import rollup_after_submission
+    from rollups.jobs import rollup_after_submission
 
     commune_id = Commune.objects.get(code="06685").pk
     yesterday = timezone.localdate() - dt.timedelta(days=1)
@@ -41,7 +41,7 @@ def _rollup_after_submission():
 
 def _rollup_last_days(days: int):
     def prepare():
-        from reports.rollup_jobs import rollup_range
+        from rollups.jobs import rollup_range
 
         end = timezone.localdate()
         return lambda: rollup_range(end - dt.timedelta(days=days - 1), end)

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.utils import timezone
 
-from communes.loaders import load_quangninh
 from communes.models import Commune, Province
+from reports.loaders import load_quangninh
 from reports.models import DailyReport, ReportValue
 from targets.models import Target
 

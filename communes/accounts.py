@@ -26,8 +26,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from dtmonitor import uploads
-from dtmonitor.exports import neutralise
+from core import uploads
+from core.exports import neutralise
 
 from . import roles
 from .models import AccountLinkBatch, Commune, User

@@ -12,8 +12,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from dtmonitor import uploads
-from dtmonitor.importexport import SafeImportExportMixin
+from core import uploads
+from core.importexport import SafeImportExportMixin
 
 from . import accounts
 from .models import AccountLinkBatch, Commune, Province, User

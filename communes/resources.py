@@ -2,8 +2,7 @@
 
 from import_export import fields
 
-from dtmonitor import importexport as ie
-from targets.resources import IntegerWidget
+from core import importexport as ie
 
 from .models import Commune, Province
 
@@ -16,8 +15,8 @@ class CommuneResource(ie.FriendlyResource):
     former_area = fields.Field("former_area", "Địa bàn cũ", ie.TextWidget())
     is_active = fields.Field("is_active", "Đang hoạt động", ie.BooleanWidget())
     area_km2 = fields.Field("area_km2", "Diện tích (km²)", ie.DecimalWidget())
-    population = fields.Field("population", "Dân số", IntegerWidget())
-    staff_count = fields.Field("staff_count", "Số cán bộ", IntegerWidget())
+    population = fields.Field("population", "Dân số", ie.IntegerWidget())
+    staff_count = fields.Field("staff_count", "Số cán bộ", ie.IntegerWidget())
     steering_committee_date = fields.Field(
         "steering_committee_date", "Ngày thành lập Ban chỉ đạo", ie.DateWidget()
     )

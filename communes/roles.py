@@ -12,7 +12,7 @@ FOCAL_POINTS = "commune_focal_points"
 ADMINISTRATORS = "administrators"
 
 ROLE_GROUPS = (PROVINCIAL_OFFICIALS, FOCAL_POINTS, ADMINISTRATORS)
-PROJECT_APPS = ("communes", "targets", "reports")
+PROJECT_APPS = ("communes", "targets", "reports", "rollups")
 
 
 def role_permissions() -> dict[str, list[Permission]]:

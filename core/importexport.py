@@ -1,10 +1,10 @@
 """django-import-export, the dtmonitor way: one upload format, safe exports, plain messages.
 
-- Imports read CSV or XLSX through `dtmonitor.uploads` (size, type, zip bomb, rows, encoding).
+- Imports read CSV or XLSX through `core.uploads` (size, type, zip bomb, rows, encoding).
 - Headers are matched in Vietnamese or English; an unknown column stops the import.
 - Every import runs in one transaction; one bad row and nothing is written.
 - Errors are listed as (line in the file, column as the user wrote it, plain message).
-- Exports go through `dtmonitor.exports.neutralise`, so no cell can run as a formula.
+- Exports go through `core.exports.neutralise`, so no cell can run as a formula.
 """
 
 import csv
@@ -73,6 +73,16 @@ class SafeXLSX(base_formats.XLSX):
 class DecimalWidget(widgets.DecimalWidget):
     def clean(self, value, row=None, **kwargs):
         return uploads.parse_decimal(value)
+
+
+class IntegerWidget(DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = uploads.parse_decimal(value)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
+        return int(number)
 
 
 class DateWidget(widgets.DateWidget):

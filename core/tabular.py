@@ -1,6 +1,6 @@
 """Charts with their data, and downloads: one place that writes CSV and XLSX files.
 
-Every cell written goes through `dtmonitor.exports.neutralise`, so a unit name or note that
+Every cell written goes through `core.exports.neutralise`, so a unit name or note that
 starts with "=" is shown as text by spreadsheets, never run as a formula.
 """
 

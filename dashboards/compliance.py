@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Province, User
-from dtmonitor import charts
-from dtmonitor.overview import NOT_OWED, REPORTED, percent
-from dtmonitor.tabular import Chart
+from core.tabular import Chart
+from reports import deadlines
+from reports.models import ReportOutcome
+from rollups.models import CommuneDay, ComplianceDay
 
-from . import deadlines
-from .models import CommuneDay, ComplianceDay, ReportOutcome
+from . import charts
+from .overview import NOT_OWED, REPORTED, percent
 
 MAX_RANGE_DAYS = 366
 DEFAULT_DAYS = 30

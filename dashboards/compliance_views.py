@@ -3,11 +3,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
+from communes.access import province_wide
 from communes.models import Province
-from dtmonitor.access import province_wide
-from dtmonitor.tabular import chart_csv, export_table, query_without, requested_export
+from core.tabular import chart_csv, export_table, query_without, requested_export
 
-from .compliance_page import RangeForm, UnitComplianceTable, compliance
+from .compliance import RangeForm, UnitComplianceTable, compliance
 
 
 @province_wide

@@ -7,12 +7,13 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from communes.models import Commune, Province
-from reports.models import CommuneDay, ComplianceDay, ReportOutcome
-from targets.models import Plan, ProcedureStatistics, Target, TargetDay
-from targets.progress import STATUS_ORDER, plan_completion, with_current_status
+from core.tabular import Chart
+from reports.models import ReportOutcome
+from rollups.models import CommuneDay, ComplianceDay, TargetDay
+from rollups.progress import STATUS_ORDER, plan_completion, with_current_status
+from targets.models import Plan, ProcedureStatistics, Target
 
 from . import charts
-from .tabular import Chart
 
 TREND_DAYS = 90
 HEATMAP_DAYS = 30

@@ -5,12 +5,13 @@ from itertools import groupby
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from dtmonitor import charts
-from dtmonitor.overview import localised
-from dtmonitor.tabular import Chart
+from core.tabular import Chart
+from rollups.models import CommuneTargetDay, TargetDay
+from rollups.progress import status_label
+from targets.models import Target
 
-from .models import CommuneTargetDay, Target, TargetDay
-from .progress import status_label
+from . import charts
+from .overview import localised
 
 
 def _float(value):

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Pillar, Plan, Target, TargetStatus
+from targets.models import Pillar, Plan, Target, TargetStatus
 
 
 def _agencies(request=None):
@@ -16,7 +16,7 @@ def _agencies(request=None):
 
 
 class TargetFilter(django_filters.FilterSet):
-    """Expects a queryset annotated by `targets.progress.with_current_status`."""
+    """Expects a queryset annotated by `rollups.progress.with_current_status`."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     plan = django_filters.ModelChoiceFilter(

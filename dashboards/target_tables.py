@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .progress import status_label
+from rollups.progress import status_label
 
 
 def _localised(record, field):

@@ -2,14 +2,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dtmonitor.access import province_wide
-from dtmonitor.tabular import chart_csv, filtered_table_page
+from communes.access import province_wide
+from core.tabular import chart_csv, filtered_table_page
+from rollups.progress import with_current_status
+from targets.models import Target
 
-from .detail import target_detail
-from .filters import TargetFilter
-from .models import Target
-from .progress import with_current_status
-from .tables import TargetTable
+from .target_detail import target_detail
+from .target_filters import TargetFilter
+from .target_tables import TargetTable
 
 
 @province_wide

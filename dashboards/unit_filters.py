@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Commune
+from communes.models import Commune
 
 
 def _former_areas(request=None):

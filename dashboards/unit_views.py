@@ -3,12 +3,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from dtmonitor.tabular import chart_csv, filtered_table_page
+from communes.models import Commune
+from core.tabular import chart_csv, filtered_table_page
 
-from .dashboard import unit_detail, with_reporting
-from .filters import CommuneFilter
-from .models import Commune
-from .tables import CommuneTable
+from .unit_filters import CommuneFilter
+from .unit_tables import CommuneTable
+from .units import unit_detail, with_reporting
 
 
 @login_required

@@ -6,11 +6,12 @@ from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, S
 from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext as _
 
-from dtmonitor import charts
-from dtmonitor.overview import NOT_OWED, REPORTED, localised, percent
-from dtmonitor.tabular import Chart
-from reports.models import CommuneDay, ReportOutcome
-from targets.models import CommuneTargetDay, TargetDay
+from core.tabular import Chart
+from reports.models import ReportOutcome
+from rollups.models import CommuneDay, CommuneTargetDay, TargetDay
+
+from . import charts
+from .overview import NOT_OWED, REPORTED, localised, percent
 
 RATE_DAYS = 30
 CALENDAR_DAYS = 91

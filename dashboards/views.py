@@ -3,8 +3,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.tabular import chart_csv
+
 from .overview import overview
-from .tabular import chart_csv
 
 
 # No "?next=/" for the front door: after logging in, everyone goes where their role starts

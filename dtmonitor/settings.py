@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "communes",
     "targets",
     "reports",
+    "rollups",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -168,12 +170,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
     "nightly-rollup": {
-        "task": "reports.tasks.nightly_rollup",
+        "task": "rollups.tasks.nightly_rollup",
         "schedule": crontab(hour=0, minute=30),
     },
     # After the default 17:00 cutoff: yesterday's unsent reports turn from pending to missing.
     "evening-rollup": {
-        "task": "reports.tasks.nightly_rollup",
+        "task": "rollups.tasks.nightly_rollup",
         "schedule": crontab(hour=17, minute=15),
     },
     # The task itself skips weekends and holidays (the days no report is expected).

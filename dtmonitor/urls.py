@@ -5,16 +5,16 @@ from django.urls import include, path, register_converter
 from communes.converters import UnitCodeConverter
 from reports import views as report_views
 
-from . import views
-
-# Registered before the apps' URLconfs are included: they use it.
+# Registered before the apps' URLconfs are imported: they use it.
 register_converter(UnitCodeConverter, "unitcode")
 
+from dashboards import urls as dashboard_urls  # noqa: E402  (needs the converter above)
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("targets/", include("targets.urls")),
-    path("communes/", include("communes.urls")),
-    path("compliance/", include("reports.compliance_urls")),
+    *dashboard_urls.home_patterns,
+    path("targets/", include((dashboard_urls.target_patterns, "targets"))),
+    path("communes/", include((dashboard_urls.unit_patterns, "communes"))),
+    path("compliance/", include((dashboard_urls.compliance_patterns, "compliance"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),

@@ -1,11 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dtmonitor.readonly_admin import ReadOnlyAdmin
+from core.readonly_admin import ReadOnlyAdmin
 
 from .models import (
-    CommuneDay,
-    ComplianceDay,
     DailyReport,
     DayUnlock,
     Holiday,
@@ -130,22 +128,6 @@ class ReportRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(CommuneDay)
-class CommuneDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "commune", "expected", "outcome", "report", "updated_at")
-    list_filter = ("outcome", "expected", "commune__kind")
-    search_fields = ("commune__name", "commune__code")
-    list_select_related = ("commune", "report__commune")
-
-
-@admin.register(ComplianceDay)
-class ComplianceDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "province", "expected", "actual", "on_time", "late", "returned",
-                    "updated_at")
-    list_filter = ("province",)
-    list_select_related = ("province",)
 
 
 @admin.register(ReminderSent)

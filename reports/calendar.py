@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
-from .compliance import outcome_for
 from .models import DailyReport, ReportingSettings, ReportOutcome
+from .outcomes import outcome_for
 
 CALENDAR_DAYS = 60
 
@@ -48,7 +48,7 @@ def day_state(commune, day: dt.date, report, expected: bool, now: dt.datetime, r
     """One day's state: the report's outcome if there is one, otherwise why there is none."""
     if not commune.is_active_on(day):
         return "inactive"
-    # The same rule as the roll-ups (reports.compliance.outcome_for); the calendar only names
+    # The same rule as the roll-ups (reports.outcomes.outcome_for); the calendar only names
     # "not expected" after its reason, a non-working day.
     outcome = outcome_for(
         expected,

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .numbers import check_for_target, format_number, parse_number
+from core.numbers import check_for_target, format_number, parse_number
 
 # A cumulative (running-total) value more than this many times the unit's last one is probably
 # a typo (an extra digit, a daily count typed into a total): warn, do not block.

@@ -272,9 +272,6 @@ class DayUnlock(models.Model):
         return f"{self.commune} {self.date:%d/%m/%Y}"
 
 
-# --- Roll-up tables, kept fresh by Celery tasks; dashboards read only these. ---------------
-
-
 class ReportOutcome(models.TextChoices):
     ON_TIME = "on_time", _("on time")
     LATE = "late", _("late")
@@ -282,67 +279,6 @@ class ReportOutcome(models.TextChoices):
     RETURNED = "returned", _("returned")
     PENDING = "pending", _("not yet due")
     NOT_EXPECTED = "not_expected", _("not expected")
-
-
-class CommuneDay(models.Model):
-    """Whether a unit owed a report on a day, and what became of it."""
-
-    commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="reporting_days"
-    )
-    date = models.DateField()
-    expected = models.BooleanField()
-    outcome = models.CharField(max_length=20, choices=ReportOutcome.choices)
-    report = models.ForeignKey(DailyReport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["commune", "date"], name="rollup_commune_day_unique")
-        ]
-        indexes = [models.Index(fields=["date", "outcome"])]
-
-    def __str__(self) -> str:
-        return f"{self.commune_id} {self.date} {self.outcome}"
-
-
-class ComplianceDay(models.Model):
-    """A province's reporting compliance on a day, counting expected unit-days only."""
-
-    province = models.ForeignKey(
-        "communes.Province", on_delete=models.CASCADE, related_name="compliance_days"
-    )
-    date = models.DateField()
-    expected = models.PositiveIntegerField(default=0)
-    actual = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    late = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["province", "date"], name="rollup_compliance_day_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(actual__lte=models.F("expected"))
-                & Q(on_time__lte=models.F("actual")),
-                name="rollup_compliance_counts_consistent",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.actual}/{self.expected}"
-
-    @property
-    def reporting_rate(self) -> float | None:
-        """actual / expected (DHIS2's definition, over expected unit-days only)."""
-        return self.actual / self.expected if self.expected else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.expected if self.expected else None
 
 
 # --- Reminders ---------------------------------------------------------------------------

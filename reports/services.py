@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from core import numbers
 from targets.models import Target
 
-from . import deadlines, numbers
+from . import deadlines
 from .models import DailyReport, ReportRevision, ReportValue, ValueChange
 from .rollup_queue import queue_rollup_on_commit
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from communes.models import Commune
+from core.numbers import format_number
 from targets.models import Target
 
 from . import deadlines, services
@@ -23,7 +24,6 @@ from .calendar import STATES, unit_calendar
 from .filters import DailyReportFilter
 from .forms import DailyReportForm
 from .models import DailyReport, Notice, ReportingSettings, ValueChange
-from .numbers import format_number
 from .tables import DailyReportTable
 
 

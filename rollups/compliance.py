@@ -17,28 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from communes.models import Commune
+from reports import deadlines
+from reports.models import DailyReport, ReportingSettings, ReportOutcome
+from reports.outcomes import outcome_for
 
-from . import deadlines
-from .models import CommuneDay, ComplianceDay, DailyReport, ReportingSettings, ReportOutcome
+from .models import CommuneDay, ComplianceDay
 
 
 @dataclass
 class ComplianceCounts:
     commune_days: int = 0
     compliance_days: int = 0
-
-
-def outcome_for(
-    expected: bool, report: dict | None, deadline_passed: bool
-) -> str:
-    """The outcome of one unit-day, from the stored report's status and lateness."""
-    if report is not None:
-        if report["status"] == DailyReport.Status.RETURNED:
-            return ReportOutcome.RETURNED
-        return ReportOutcome.LATE if report["is_late"] else ReportOutcome.ON_TIME
-    if not expected:
-        return ReportOutcome.NOT_EXPECTED
-    return ReportOutcome.MISSING if deadline_passed else ReportOutcome.PENDING
 
 
 def compute(

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from targets.models import TargetDay, TargetMeasurement
-from targets.rollups import RollupCounts, rollup_targets
+from reports.models import DailyReport, ReportingSettings, ReportValue
+from targets.models import TargetMeasurement
 
 from .compliance import ComplianceCounts, rollup_compliance
-from .models import CommuneDay, DailyReport, ReportingSettings, ReportValue
+from .models import CommuneDay, TargetDay
+from .target_values import RollupCounts, rollup_targets
 
 logger = logging.getLogger(__name__)
 

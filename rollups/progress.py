@@ -11,7 +11,9 @@ from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Plan, PlanDay, Target, TargetDay, TargetStatus
+from targets.models import Plan, Target, TargetStatus
+
+from .models import PlanDay, TargetDay
 
 # The order statuses are listed in, everywhere (cards, charts, filters).
 STATUS_ORDER = [

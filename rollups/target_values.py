@@ -26,9 +26,10 @@ from django.db.models import Max, Sum
 from communes.models import Commune
 from reports.deadlines import date_range
 from reports.models import DailyReport, ReportValue
+from targets import status as target_status
+from targets.models import Plan, Target, TargetMeasurement
 
-from . import status as target_status
-from .models import CommuneTargetDay, Plan, PlanDay, Target, TargetDay, TargetMeasurement
+from .models import CommuneTargetDay, PlanDay, TargetDay
 
 FOUR_PLACES = Decimal("0.0001")
 TWO_PLACES = Decimal("0.01")

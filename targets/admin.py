@@ -2,17 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from dtmonitor.importexport import SafeImportExportMixin
-from dtmonitor.readonly_admin import ReadOnlyAdmin
+from core.importexport import SafeImportExportMixin
 
 from .models import (
-    CommuneTargetDay,
     Pillar,
     Plan,
-    PlanDay,
     ProcedureStatistics,
     Target,
-    TargetDay,
     TargetMeasurement,
 )
 from .resources import PillarResource, PlanResource, TargetResource
@@ -102,28 +98,3 @@ class TargetMeasurementAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
-
-
-@admin.register(TargetDay)
-class TargetDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "target", "value", "completion_percent", "projected_value", "status",
-                    "updated_at")
-    list_filter = ("status", "target__plan", "target__pillar")
-    search_fields = ("target__code",)
-    list_select_related = ("target",)
-
-
-@admin.register(CommuneTargetDay)
-class CommuneTargetDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "target", "commune", "value", "completion", "updated_at")
-    list_filter = ("target__plan", "target")
-    search_fields = ("target__code", "commune__name")
-    list_select_related = ("target", "commune")
-
-
-@admin.register(PlanDay)
-class PlanDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "plan", "total", "completed", "on_track", "at_risk", "behind",
-                    "overdue", "no_data", "updated_at")
-    list_filter = ("plan",)
-    list_select_related = ("plan",)

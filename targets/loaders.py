@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from dtmonitor.upsert import upsert
+from core.upsert import upsert
 
 from .models import Pillar, Plan, ProcedureStatistics, Target
 

@@ -10,27 +10,16 @@ from django.utils.translation import gettext as _
 from import_export import fields
 
 from communes.models import Province
-from dtmonitor import importexport as ie
-from dtmonitor import uploads
+from core import importexport as ie
 
 from .models import Pillar, Plan, Target
-
-
-class IntegerWidget(ie.DecimalWidget):
-    def clean(self, value, row=None, **kwargs):
-        number = uploads.parse_decimal(value)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        return int(number)
 
 
 class PlanResource(ie.FriendlyResource):
     province = fields.Field(
         "province", "Mã tỉnh", ie.CodeForeignKeyWidget(Province, "code")
     )
-    year = fields.Field("year", "Năm", IntegerWidget())
+    year = fields.Field("year", "Năm", ie.IntegerWidget())
     title = fields.Field("title", "Tên kế hoạch", ie.TextWidget())
     decision_reference = fields.Field("decision_reference", "Số quyết định", ie.TextWidget())
     is_reconstruction = fields.Field(
@@ -58,7 +47,7 @@ class PillarResource(ie.FriendlyResource):
     code = fields.Field("code", "Mã trụ cột", ie.CodeWidget())
     name_vi = fields.Field("name_vi", "Tên trụ cột", ie.TextWidget())
     name_en = fields.Field("name_en", "Tên tiếng Anh", ie.TextWidget())
-    order = fields.Field("order", "Thứ tự", IntegerWidget())
+    order = fields.Field("order", "Thứ tự", ie.IntegerWidget())
 
     aliases = {
         "Mã trụ cột": ("code", "pillar code", "mã"),

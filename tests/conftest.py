@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from communes import roles
-from communes.loaders import load_quangninh
 from communes.models import Commune
+from reports.loaders import load_quangninh
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
 # around it are still synchronous, so let Django allow them.

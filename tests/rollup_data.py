@@ -13,15 +13,9 @@ from decimal import Decimal
 import factory
 
 from communes.models import Commune
-from reports.models import CommuneDay, ComplianceDay, ReportOutcome
-from targets.models import (
-    CommuneTargetDay,
-    Plan,
-    PlanDay,
-    Target,
-    TargetDay,
-    TargetStatus,
-)
+from reports.models import ReportOutcome
+from rollups.models import CommuneDay, CommuneTargetDay, ComplianceDay, PlanDay, TargetDay
+from targets.models import Plan, Target, TargetStatus
 
 SMALL = {"days": 3, "extra_units": 0, "extra_targets": 0}
 LARGE = {"days": 40, "extra_units": 12, "extra_targets": 6}

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from communes import accounts, roles
 from communes.models import AccountLinkBatch, User
-from dtmonitor import uploads
+from core import uploads
 from reports.models import DailyReport
 
 from .admin_files import csv_bytes, xlsx_bytes

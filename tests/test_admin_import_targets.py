@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from dtmonitor import uploads
+from core import uploads
 from targets.models import Target
 
 from .admin_files import (

@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from reports import services
-from reports.models import CommuneDay, DailyReport
-from reports.rollup_jobs import first_stale_day, nightly_rollup
+from reports.models import DailyReport
 from reports.rollup_queue import queue_rollup
+from rollups.jobs import first_stale_day, nightly_rollup
+from rollups.models import CommuneDay
 
 from .celery_broker import using_broker
 from .reports_helpers import values_for

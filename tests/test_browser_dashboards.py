@@ -6,7 +6,8 @@ import csv
 import pytest
 from django.utils import timezone
 
-from targets.models import Target, TargetDay, TargetStatus
+from rollups.models import TargetDay
+from targets.models import Target, TargetStatus
 from tests.browser import log_in, screenshot
 from tests.rollup_data import fill_rollups
 

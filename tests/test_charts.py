@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.utils import translation
 
-from dtmonitor import charts
+from dashboards import charts
 from reports.models import ReportOutcome
 from targets.models import TargetStatus
 

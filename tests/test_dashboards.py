@@ -10,9 +10,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from communes.models import Commune
-from reports.models import ComplianceDay
-from targets.models import Plan, PlanDay, Target, TargetDay, TargetStatus
-from targets.progress import plan_completion, with_current_status
+from rollups.models import ComplianceDay, PlanDay, TargetDay
+from rollups.progress import plan_completion, with_current_status
+from targets.models import Plan, Target, TargetStatus
 from tests.conftest import PAGE_CHROME_QUERIES
 from tests.rollup_data import LARGE, SMALL, fill_rollups
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dtmonitor.exports import neutralise
+from core.exports import neutralise
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x"])

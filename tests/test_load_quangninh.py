@@ -5,8 +5,8 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from communes.loaders import load_quangninh
 from communes.models import Commune, Province
+from reports.loaders import load_quangninh
 from targets.models import Plan, ProcedureStatistics, Target
 
 

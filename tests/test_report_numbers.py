@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.numbers import format_number, parse_number
+from core.numbers import format_number, parse_number
 
 
 @pytest.mark.parametrize(

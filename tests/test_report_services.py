@@ -207,7 +207,8 @@ def test_only_officials_and_administrators_return_reports(
 
 
 def test_rollup_is_queued_after_commit(focal_a, commune_a, cx, django_capture_on_commit_callbacks):
-    with mock.patch("reports.tasks.rollup_commune_day") as task:
+    with mock.patch("reports.rollup_queue._rollup_task") as task_lookup:
+        task = task_lookup.return_value
         with django_capture_on_commit_callbacks(execute=True):
             submit(focal_a, commune_a)
             task.apply_async.assert_not_called()  # not before the commit
@@ -218,7 +219,8 @@ def test_rollup_is_queued_after_commit(focal_a, commune_a, cx, django_capture_on
 def test_broker_outage_does_not_fail_the_submission(
     focal_a, commune_a, cx, django_capture_on_commit_callbacks, caplog
 ):
-    with mock.patch("reports.tasks.rollup_commune_day") as task:
+    with mock.patch("reports.rollup_queue._rollup_task") as task_lookup:
+        task = task_lookup.return_value
         task.apply_async.side_effect = ConnectionError("redis down")
         with django_capture_on_commit_callbacks(execute=True):
             result = submit(focal_a, commune_a)

@@ -6,14 +6,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from reports.rollup_jobs import rollup_range
+from rollups.jobs import rollup_range
 from targets.models import Target, TargetMeasurement
 
 pytestmark = pytest.mark.django_db
 
 ROLLUP_ADMINS = [
-    "targets_targetday", "targets_communetargetday", "targets_planday",
-    "reports_communeday", "reports_complianceday", "reports_remindersent",
+    "rollups_targetday", "rollups_communetargetday", "rollups_planday",
+    "rollups_communeday", "rollups_complianceday", "reports_remindersent",
 ]
 
 

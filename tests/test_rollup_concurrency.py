@@ -7,10 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from reports.compliance import rollup_compliance
-from reports.models import CommuneDay, ComplianceDay
-from targets.models import CommuneTargetDay, PlanDay, TargetDay
-from targets.rollups import rollup_targets
+from rollups.compliance import rollup_compliance
+from rollups.models import CommuneDay, CommuneTargetDay, ComplianceDay, PlanDay, TargetDay
+from rollups.target_values import rollup_targets
 
 from .rollup_world import make_world
 

@@ -9,11 +9,12 @@ import pytest
 from django.utils import timezone
 
 from reports import deadlines
-from reports.compliance import rollup_compliance
-from reports.models import CommuneDay, ComplianceDay, DailyReport, ReportValue
+from reports.models import DailyReport, ReportValue
+from rollups.compliance import rollup_compliance
+from rollups.models import CommuneDay, CommuneTargetDay, ComplianceDay, PlanDay, TargetDay
+from rollups.target_values import rollup_targets
 from targets import status as target_status
-from targets.models import CommuneTargetDay, PlanDay, TargetDay, TargetMeasurement
-from targets.rollups import rollup_targets
+from targets.models import TargetMeasurement
 
 from .rollup_world import make_world
 

@@ -8,10 +8,11 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports.compliance import rollup_compliance
-from reports.models import CommuneDay, ComplianceDay, DailyReport
-from reports.rollup_jobs import first_stale_day, nightly_rollup, rollup_range
-from targets.models import CommuneTargetDay, Target, TargetDay, TargetMeasurement
+from reports.models import DailyReport
+from rollups.compliance import rollup_compliance
+from rollups.jobs import first_stale_day, nightly_rollup, rollup_range
+from rollups.models import CommuneDay, CommuneTargetDay, ComplianceDay, TargetDay
+from targets.models import Target, TargetMeasurement
 
 from .reporting import submit_report
 
@@ -147,7 +148,7 @@ def test_huge_daily_counts_do_not_break_the_running_totals(commune_a):
 
 def test_a_submission_recomputes_only_its_own_province(commune_a):
     from communes.models import Commune, Province
-    from reports.rollup_jobs import rollup_after_submission
+    from rollups.jobs import rollup_after_submission
 
     other = Province.objects.create(code="99", name="Tỉnh khác")
     far_unit = Commune.objects.create(province=other, code="99001", name="Xã xa",

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 
 from dtmonitor.celery import app
-from reports import tasks
-from reports.models import CommuneDay
+from reports import tasks as report_tasks
+from rollups import tasks
+from rollups.models import CommuneDay
 
 
 def test_beat_schedule_names_registered_tasks_in_local_time():
@@ -18,7 +19,7 @@ def test_beat_schedule_names_registered_tasks_in_local_time():
 
 
 @pytest.mark.parametrize("task", [tasks.rollup_commune_day, tasks.nightly_rollup,
-                                  tasks.rollup_range, tasks.send_missing_report_reminders])
+                                  tasks.rollup_range, report_tasks.send_missing_report_reminders])
 def test_tasks_survive_worker_loss_retry_and_are_time_limited(task):
     assert task.acks_late and task.reject_on_worker_lost
     assert task.max_retries and task.autoretry_for and task.retry_backoff

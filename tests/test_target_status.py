@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from reports.rollup_jobs import rollup_range
-from targets.models import PlanDay, Target, TargetDay, TargetStatus
+from rollups.jobs import rollup_range
+from rollups.models import PlanDay, TargetDay
+from targets.models import Target, TargetStatus
 from targets.status import completion, least_squares_at, status_for
 
 DEADLINE = dt.date(2025, 12, 31)

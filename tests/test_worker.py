@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from reports import deadlines
 from reports.demo import seed_history
-from reports.models import CommuneDay, ComplianceDay
-from reports.tasks import rollup_range
-from targets.models import CommuneTargetDay, Plan
-from targets.rollups import compute_plan, rollup_targets
+from rollups.models import CommuneDay, CommuneTargetDay, ComplianceDay
+from rollups.target_values import compute_plan, rollup_targets
+from rollups.tasks import rollup_range
+from targets.models import Plan
 
 from .celery_worker import running_worker
 from .reports_helpers import form_data
@@ -81,7 +81,7 @@ def _writing_pids(database: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-            " AND state = 'active' AND query ILIKE 'INSERT INTO \"targets_communetargetday\"%%'",
+            " AND state = 'active' AND query ILIKE 'INSERT INTO \"rollups_communetargetday\"%%'",
             [database],
         )
         return cursor.fetchone()[0] > 0

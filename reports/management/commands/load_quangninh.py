@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from communes.loaders import load_quangninh
+from reports.loaders import load_quangninh
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports.rollup_jobs import nightly_rollup, rollup_range
+from rollups.jobs import nightly_rollup, rollup_range
 
 
 class Command(BaseCommand):
