@@ -169,6 +169,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_BEAT_SCHEDULE = {
     # Times are Asia/Ho_Chi_Minh (CELERY_TIMEZONE).
+    # Reports whose after-commit nudge was lost (broker down, queue lost): minutes, not hours.
+    "sweep-rollup-outbox": {
+        "task": "rollups.tasks.drain_rollup_requests",
+        "schedule": 60.0,
+    },
     "nightly-rollup": {
         "task": "rollups.tasks.nightly_rollup",
         "schedule": crontab(hour=0, minute=30),

@@ -12,6 +12,7 @@ from .models import (
     ReportingSettings,
     ReportRevision,
     ReportValue,
+    RollupRequest,
     ValueChange,
 )
 
@@ -128,6 +129,16 @@ class ReportRevisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RollupRequest)
+class RollupRequestAdmin(ReadOnlyAdmin):
+    """Unit-days whose roll-up has not run yet: empty in normal operation; rows that stay
+    mean the broker or the workers are down (the sweeper clears them once they are back)."""
+
+    list_display = ("date", "commune", "requested_at")
+    search_fields = ("commune__name", "commune__code")
+    list_select_related = ("commune",)
 
 
 @admin.register(ReminderSent)

@@ -281,6 +281,37 @@ class ReportOutcome(models.TextChoices):
     NOT_EXPECTED = "not_expected", _("not expected")
 
 
+# --- Roll-up outbox ----------------------------------------------------------------------
+
+
+class RollupRequest(models.Model):
+    """A unit-day whose report changed and whose roll-up has not run yet (an outbox row).
+
+    Written in the report's own transaction, so a committed report always leaves one; the
+    roll-up app deletes it once the figures include the change. A broker outage therefore
+    delays a figure (the sweeper drains what the after-commit nudge could not) but never
+    loses it."""
+
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="rollup_requests"
+    )
+    date = models.DateField()
+    requested_at = models.DateTimeField(
+        help_text=_("Time of the latest change waiting for its roll-up.")
+    )
+
+    class Meta:
+        verbose_name = _("roll-up waiting")
+        verbose_name_plural = _("roll-ups waiting")
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "date"], name="rollup_request_unique")
+        ]
+        indexes = [models.Index(fields=["requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.date}"
+
+
 # --- Reminders ---------------------------------------------------------------------------
 
 

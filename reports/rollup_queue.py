@@ -1,10 +1,19 @@
-"""Queue a unit-day roll-up without ever failing the submission that asks for it."""
+"""Ask for a unit-day's roll-up from inside the report's transaction, without importing the
+roll-ups (they sit above the reports in the layers) and without ever failing the submission.
+
+Two halves: `request_rollup` writes an outbox row (`RollupRequest`) in the caller's transaction,
+then, once that transaction commits, nudges the roll-up task by name so figures are fresh within
+seconds. If the broker is down the nudge is logged and dropped; the row stays until the roll-up
+app's sweeper (`rollups.tasks.drain_rollup_requests`) has processed it."""
 
 import datetime as dt
 import logging
 
 from celery import current_app
 from django.db import transaction
+from django.utils import timezone
+
+from .models import RollupRequest
 
 logger = logging.getLogger(__name__)
 
@@ -18,10 +27,10 @@ def _rollup_task():
 
 
 def queue_rollup(commune_id: int, day: dt.date | str) -> bool:
-    """Send `rollup_commune_day` to the broker; True if it was queued.
+    """Nudge the roll-up of one unit-day now; True if the broker took it.
 
     A broker that is down must not turn a saved report into an error page: the failure is
-    logged and the nightly job rebuilds the day (its inputs are newer than its roll-up)."""
+    logged and the outbox row waits for the sweeper."""
     day_iso = day if isinstance(day, str) else day.isoformat()
     try:
         # No publish retries and no result to track: with Redis down, `.delay()` kept a focal
@@ -30,13 +39,19 @@ def queue_rollup(commune_id: int, day: dt.date | str) -> bool:
         _rollup_task().apply_async((commune_id, day_iso), retry=False, ignore_result=True)
     except Exception:  # kombu/redis raise many types; none may reach the user
         logger.exception(
-            "roll-up of unit %s on %s not queued; the nightly job will repair it",
-            commune_id, day_iso,
+            "roll-up of unit %s on %s not queued (broker unreachable?); it stays in the outbox "
+            "for the sweeper", commune_id, day_iso,
         )
         return False
     return True
 
 
-def queue_rollup_on_commit(commune_id: int, day: dt.date | str) -> None:
-    """Queue the roll-up once the current transaction commits (never for a rolled-back one)."""
+def request_rollup(commune_id: int, day: dt.date) -> None:
+    """Record in the current transaction that this unit-day changed, then nudge its roll-up
+    once the transaction commits (never for a rolled-back one)."""
+    RollupRequest.objects.bulk_create(
+        [RollupRequest(commune_id=commune_id, date=day, requested_at=timezone.now())],
+        update_conflicts=True, unique_fields=["commune", "date"], update_fields=["requested_at"],
+    )
     transaction.on_commit(lambda: queue_rollup(commune_id, day))
+

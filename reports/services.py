@@ -21,7 +21,7 @@ from targets.models import Target
 
 from . import deadlines
 from .models import DailyReport, ReportRevision, ReportValue, ValueChange
-from .rollup_queue import queue_rollup_on_commit
+from .rollup_queue import request_rollup
 
 logger = logging.getLogger(__name__)
 
@@ -105,12 +105,12 @@ def submit_report(
                 result = _submit_locked(
                     user, commune, day, values, note, blockers, expected_version, now, targets
                 )
+                if result.revision is not None:
+                    request_rollup(commune.pk, day)
             break
         except IntegrityError:
             if attempt:
                 raise
-    if result.revision is not None:
-        queue_rollup_on_commit(commune.pk, day)
     return result
 
 
@@ -206,6 +206,6 @@ def return_report(
             report=locked, version=locked.version, kind=ReportRevision.Kind.RETURNED,
             changed_by=user, changed_at=now, comment=comment,
         )
-    queue_rollup_on_commit(locked.commune_id, locked.date)
+        request_rollup(locked.commune_id, locked.date)
     report.refresh_from_db()
     return revision

@@ -1,6 +1,7 @@
-"""What the roll-up tasks do, as plain functions (tasks in reports/tasks.py wrap them).
+"""What the roll-up tasks do, as plain functions (tasks in rollups/tasks.py wrap them).
 
-- after a submission: `rollup_after_submission(commune_id, day)`;
+- after a submission: `process_rollup_request(commune_id, day)` (the after-commit nudge) and
+  `drain_rollup_requests()` (the sweeper) turn the reports' outbox rows into figures;
 - nightly: `nightly_rollup(today)` recomputes the recent days, marks missing reports and rebuilds
   from the first day whose inputs changed after its roll-up;
 - `rollup_range(start, end)`: everything for a range (management command `rollup`).
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from reports.models import DailyReport, ReportingSettings, ReportValue
+from reports.models import DailyReport, ReportingSettings, ReportValue, RollupRequest
 from targets.models import TargetMeasurement
 
 from .compliance import ComplianceCounts, rollup_compliance
@@ -43,6 +44,45 @@ def rollup_after_submission(commune_id: int, day: dt.date, today: dt.date | None
     today = today or timezone.localdate()
     rollup_compliance(day, day, commune_ids=[commune_id])
     rollup_targets(day, max(day, today), commune_ids=[commune_id])
+
+
+def process_rollup_request(commune_id: int, day: dt.date) -> None:
+    """The nudge after a report committed: roll up that unit-day, then clear its outbox row,
+    unless a newer change arrived meanwhile (that one waits for its own nudge or the sweeper)."""
+    seen = (
+        RollupRequest.objects.filter(commune_id=commune_id, date=day)
+        .values_list("requested_at", flat=True).first()
+    )
+    rollup_after_submission(commune_id, day)
+    if seen is not None:
+        RollupRequest.objects.filter(
+            commune_id=commune_id, date=day, requested_at__lte=seen
+        ).delete()
+
+
+def drain_rollup_requests(
+    older_than: dt.timedelta = dt.timedelta(0), today: dt.date | None = None, limit: int = 5000
+) -> int:
+    """The sweeper: roll up every unit-day still in the outbox (its nudge was lost to a broker
+    outage, a lost queue or a dead worker), oldest first, in one pass per range; returns how
+    many requests it cleared. `older_than` leaves fresh rows to their own nudge."""
+    today = today or timezone.localdate()
+    pending = list(
+        RollupRequest.objects.filter(requested_at__lte=timezone.now() - older_than)
+        .order_by("requested_at")
+        .values_list("pk", "commune_id", "date", "requested_at")[:limit]
+    )
+    if not pending:
+        return 0
+    commune_ids = sorted({commune_id for _, commune_id, _, _ in pending})
+    start = min(day for _, _, day, _ in pending)
+    rollup_compliance(start, max(start, today), commune_ids=commune_ids)
+    rollup_targets(start, max(start, today), commune_ids=commune_ids)
+    cleared = 0
+    for pk, _, _, requested_at in pending:
+        cleared += RollupRequest.objects.filter(pk=pk, requested_at__lte=requested_at).delete()[0]
+    logger.info("sweeper rolled up %s waiting unit-days from %s", cleared, start)
+    return cleared
 
 
 def first_stale_day(today: dt.date) -> dt.date | None:

@@ -12,13 +12,22 @@ from core.tasks import RETRY
 
 from . import jobs
 
+# A request younger than this is left to its own after-commit nudge.
+SWEEP_GRACE_SECONDS = 30
+
 
 @shared_task(**RETRY, soft_time_limit=120, time_limit=180)
 def rollup_commune_day(commune_id: int, day: str) -> None:
     """Queued after a report commits: that unit's day, then the province figures."""
     if not Commune.objects.filter(pk=commune_id).exists():
         return
-    jobs.rollup_after_submission(commune_id, dt.date.fromisoformat(day))
+    jobs.process_rollup_request(commune_id, dt.date.fromisoformat(day))
+
+
+@shared_task(**RETRY, soft_time_limit=600, time_limit=720)
+def drain_rollup_requests() -> int:
+    """Every minute: roll up the reports whose after-commit nudge never arrived."""
+    return jobs.drain_rollup_requests(older_than=dt.timedelta(seconds=SWEEP_GRACE_SECONDS))
 
 
 @shared_task(**RETRY, soft_time_limit=1500, time_limit=1800)

@@ -1,4 +1,4 @@
-"""Write a report straight into the tables, with the roll-up queued once it commits.
+"""Write a report straight into the tables, with the roll-up requested in the same transaction.
 
 Roll-up job tests use this to build histories the form would refuse on purpose (partial values,
 a chosen submission time); tests of the submission path itself post through the web form or
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from reports import deadlines
 from reports.models import DailyReport, ReportValue
-from reports.rollup_queue import queue_rollup_on_commit
+from reports.rollup_queue import request_rollup
 from targets.models import Target
 
 
@@ -29,5 +29,5 @@ def submit_report(commune, day: dt.date, values: dict[str, int], *, user=None,
             ReportValue.for_target(targets[code], report=report, value=Decimal(amount))
             for code, amount in values.items()
         )
-        queue_rollup_on_commit(commune.pk, day)
+        request_rollup(commune.pk, day)
     return report

@@ -1,6 +1,9 @@
 """The tasks' contract: registered names in the beat schedule, ids and ISO dates in, retries."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -34,3 +37,18 @@ def test_task_bodies_take_ids_and_iso_dates(commune_a):
     tasks.rollup_commune_day.run(999_999, day.isoformat())  # a unit deleted meanwhile: no-op
     assert tasks.nightly_rollup.run(day.isoformat()) == "2025-10-13..2025-10-15"
     assert CommuneDay.objects.filter(date=day).count() == 54
+
+
+def test_a_web_process_knows_the_rollup_task_by_name_without_a_worker():
+    """The reports nudge `rollups.tasks.rollup_commune_day` by name after a commit; a fresh
+    process that only set Django up (a web server) must have it registered."""
+    code = (
+        "import django; django.setup(); "
+        "from celery import current_app; from reports.rollup_queue import ROLLUP_TASK; "
+        "print(ROLLUP_TASK in current_app.tasks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "dtmonitor.settings"},
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
