@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,9 @@ from .models import DailyReport, ReportRevision, ReportValue, ValueChange
 from .rollup_queue import request_rollup
 
 logger = logging.getLogger(__name__)
+
+SUBMIT_ATTEMPTS = 3
+DEADLOCK_DETECTED = "40P01"  # PostgreSQL's SQLSTATE
 
 
 class DayClosed(PermissionDenied):
@@ -98,8 +101,9 @@ def submit_report(
         numbers.check_for_target(targets[pk], Decimal(value))
 
     # Two first submissions race on the unique (commune, date) constraint; the loser retries
-    # and then finds the winner's row, locked, and treats its submission as an update.
-    for attempt in range(2):
+    # and then finds the winner's row, locked, and treats its submission as an update. A
+    # deadlock PostgreSQL broke by cancelling us is retried the same way.
+    for attempt in range(SUBMIT_ATTEMPTS):
         try:
             with transaction.atomic():
                 result = _submit_locked(
@@ -111,12 +115,24 @@ def submit_report(
         except IntegrityError:
             if attempt:
                 raise
+        except OperationalError as error:
+            if not _is_deadlock(error) or attempt == SUBMIT_ATTEMPTS - 1:
+                raise
+            logger.warning("deadlock submitting unit %s on %s; retrying", commune.pk, day)
     return result
 
 
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
+
+
 def _submit_locked(user, commune, day, values, note, blockers, expected_version, now, targets):
+    # Lock the report row only: `.first()` on the default ordering joined the unit and locked
+    # its row too, in the opposite order to the roll-up's foreign-key checks (deadlocks under
+    # threaded workers).
     report = (
-        DailyReport.objects.select_for_update().filter(commune=commune, date=day).first()
+        DailyReport.objects.select_for_update(of=("self",))
+        .filter(commune=commune, date=day).order_by("pk").first()
     )
     if report is None:
         if expected_version:

@@ -110,3 +110,40 @@ def test_double_click_gives_one_report_and_one_revision(focal_a, commune_a):
     assert all(isinstance(outcome, services.SubmitResult) for outcome in outcomes), outcomes
     assert DailyReport.objects.count() == 1
     assert ReportRevision.objects.count() == 1
+
+
+def test_the_submit_path_locks_the_report_row_only(focal_a, commune_a):
+    """Locking the unit's row too (a join through the default ordering) deadlocked with the
+    roll-up's foreign-key checks under threaded workers."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_report(focal_a, commune_a, MONDAY, values_for(5), now=at(MONDAY, 16))
+        services.submit_report(focal_a, commune_a, MONDAY, values_for(6), now=at(MONDAY, 16))
+    locks = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locks) == 2
+    for sql in locks:
+        assert "JOIN" not in sql and 'FOR UPDATE OF "reports_dailyreport"' in sql, sql
+
+
+def test_a_deadlock_is_retried_not_a_server_error(focal_a, commune_a):
+    from django.db import OperationalError
+
+    class Deadlock(Exception):
+        pgcode = "40P01"
+
+    real = services._submit_locked
+    calls = []
+
+    def deadlock_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected") from Deadlock()
+        return real(*args, **kwargs)
+
+    with mock.patch.object(services, "_submit_locked", deadlock_once):
+        result = services.submit_report(
+            focal_a, commune_a, MONDAY, values_for(5), now=at(MONDAY, 16)
+        )
+    assert len(calls) == 2
+    assert DailyReport.objects.get(pk=result.report.pk).version == 1
