@@ -20,7 +20,7 @@ from core import numbers
 from targets.models import Target
 
 from . import deadlines
-from .models import DailyReport, ReportRevision, ReportValue, ValueChange
+from .models import DailyReport, DayUnlock, ReportRevision, ReportValue, ValueChange
 from .rollup_queue import request_rollup
 
 logger = logging.getLogger(__name__)
@@ -197,6 +197,38 @@ def _submit_locked(user, commune, day, values, note, blockers, expected_version,
     return SubmitResult(report, revision, False, changes)
 
 
+RETURN_COMMENT_MAX = 2000
+
+
+def clean_comment(comment: str) -> str:
+    """A reviewer's comment: required, at most RETURN_COMMENT_MAX characters, no invisible
+    control characters (tab and line breaks allowed)."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    if len(comment) > RETURN_COMMENT_MAX:
+        raise ValidationError({"comment": _(
+            "The comment is too long: keep it to %(max)s characters."
+        ) % {"max": RETURN_COMMENT_MAX}})
+    if any(ord(char) < 32 and char not in "\t\n\r" for char in comment):
+        raise ValidationError({"comment": _(
+            "The comment contains invisible control characters; remove them and send it again."
+        )})
+    return comment
+
+
+def _reopen_for_correction(user, report: DailyReport, comment: str, today: dt.date) -> None:
+    """A report returned after its day closed must still be correctable: the return reopens
+    that day for the unit (an unlocked day, with the return's comment as its reason)."""
+    commune = report.commune
+    if deadlines.is_day_open(commune, report.date, today=today):
+        return
+    DayUnlock.objects.get_or_create(
+        commune=commune, date=report.date,
+        defaults={"unlocked_by": user, "reason": comment},
+    )
+
+
 def return_report(
     user, report: DailyReport, comment: str, now: dt.datetime | None = None
 ) -> ReportRevision:
@@ -205,9 +237,7 @@ def return_report(
         raise PermissionDenied("report not visible")
     if not can_review(user):
         raise PermissionDenied("only officials and administrators review reports")
-    comment = (comment or "").strip()
-    if not comment:
-        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    comment = clean_comment(comment)
     now = now or timezone.now()
     with transaction.atomic():
         locked = DailyReport.objects.select_for_update().get(pk=report.pk)
@@ -222,6 +252,7 @@ def return_report(
             report=locked, version=locked.version, kind=ReportRevision.Kind.RETURNED,
             changed_by=user, changed_at=now, comment=comment,
         )
+        _reopen_for_correction(user, locked, comment, timezone.localdate(now))
         request_rollup(locked.commune_id, locked.date)
     report.refresh_from_db()
     return revision

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reports import services
+from reports import deadlines, services
 from reports.models import (
     DailyReport,
     DayUnlock,
@@ -275,3 +275,29 @@ def test_units_report_the_counts_of_the_plan_in_force_that_day(focal_a, commune_
         focal_a, commune_a, day, {new_count.pk: Decimal(3)}, now=at(day, 16)
     )
     assert list(result.report.values.values_list("target", flat=True)) == [new_count.pk]
+
+
+@pytest.mark.parametrize("comment", ["sai\x00số", "x" * 1_000_000, "dòng\x1bấy"])
+def test_a_return_comment_is_validated_like_the_note(focal_a, official, commune_a, cx, comment):
+    report = submit(focal_a, commune_a).report
+    with pytest.raises(ValidationError) as refused:
+        services.return_report(official, report, comment)
+    assert "comment" in refused.value.message_dict
+    report.refresh_from_db()
+    assert (report.status, report.version) == ("submitted", 1)
+    assert not ReportRevision.objects.filter(kind="returned").exists()
+
+
+def test_returning_a_report_whose_day_closed_reopens_the_day_for_the_focal_point(
+    focal_a, official, commune_a, cx
+):
+    report = submit(focal_a, commune_a).report
+    weeks_later = at(MONDAY + dt.timedelta(days=30), 9)
+    assert not deadlines.is_day_open(commune_a, MONDAY, today=weeks_later.date())
+    with time_machine.travel(weeks_later, tick=False):
+        services.return_report(official, report, "CX-01 sai", now=weeks_later)
+        assert deadlines.is_day_open(commune_a, MONDAY, today=weeks_later.date())
+        result = submit(focal_a, commune_a, amount=6, expected_version=2, now=weeks_later)
+    assert result.revision.kind == "resubmitted"
+    unlock = DayUnlock.objects.get(commune=commune_a, date=MONDAY)
+    assert (unlock.unlocked_by, unlock.reason) == (official, "CX-01 sai")
