@@ -1,3 +1,6 @@
+from django.utils.cache import add_never_cache_headers
+
+
 def ignore_browser_language(get_response):
     """Vietnamese unless the user picked English in the language menu (cookie).
 
@@ -35,6 +38,21 @@ def content_security_policy(get_response):
     def middleware(request):
         response = get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
+
+    return middleware
+
+
+def private_pages_are_not_stored(get_response):
+    """Pages and exports for a signed-in account hold names, phone numbers and e-mails: no
+    shared cache or browser disk may keep them (`Cache-Control: private, no-store`). Responses
+    that chose their own caching keep it."""
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
         return response
 
     return middleware
