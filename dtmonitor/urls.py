@@ -32,3 +32,5 @@ urlpatterns = [
     path("notices/<int:pk>/dismiss/", report_views.dismiss_notice, name="dismiss_notice"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "dtmonitor.request_ids.server_error"

@@ -43,3 +43,27 @@ def test_the_server_error_page_needs_nothing_but_itself(rf):
 def test_django_strings_are_translated_right(english, vietnamese):
     with translation.override("vi"):
         assert translation.gettext(english) == vietnamese
+
+
+def test_every_response_and_log_line_carries_a_request_id(client, official, caplog):
+    import logging
+
+    client.force_login(official)
+    response = client.get(reverse("home"), HTTP_X_REQUEST_ID="proxy-id-12345")
+    assert response["X-Request-ID"] == "proxy-id-12345"
+    hostile = client.get(reverse("home"), HTTP_X_REQUEST_ID="bad id\nforged log line")
+    assert len(hostile["X-Request-ID"]) == 32 and "\n" not in hostile["X-Request-ID"]
+
+    from dtmonitor.request_ids import RequestIdFilter
+
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, None)
+    assert RequestIdFilter().filter(record) and record.request_id == "-"
+
+
+def test_the_server_error_page_shows_the_request_id(rf):
+    from dtmonitor.request_ids import server_error
+
+    request = rf.get("/")
+    request.id = "abc123def456"
+    response = server_error(request)
+    assert response.status_code == 500 and "abc123def456" in response.content.decode()
