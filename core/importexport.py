@@ -2,6 +2,8 @@
 
 - Imports read CSV or XLSX through `core.uploads` (size, type, zip bomb, rows, encoding).
 - Headers are matched in Vietnamese or English; an unknown column stops the import.
+- Numbers are read by `core.numbers`, the daily form's reader; a cell that already holds a
+  number or a date (XLSX) is taken as that value.
 - Every import runs in one transaction; one bad row and nothing is written.
 - Errors are listed as (line in the file, column as the user wrote it, plain message).
 - Exports go through `core.exports.neutralise`, so no cell can run as a formula.
@@ -12,7 +14,7 @@ import io
 
 import tablib
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import translation
@@ -23,7 +25,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from . import uploads
+from . import numbers, uploads
 from .exports import neutralise
 
 # --- Formats -------------------------------------------------------------------------------
@@ -70,19 +72,27 @@ class SafeXLSX(base_formats.XLSX):
 # message, which import-export reports against the row and column. ------------------------
 
 
+def _number_in_cell(value, read):
+    """`read(value)` (a reader of `core.numbers`), None for an empty cell; its message becomes
+    the ValueError that import-export reports against the row and column."""
+    if uploads.is_blank(value):
+        return None
+    try:
+        return read(value)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
+
+
 class DecimalWidget(widgets.DecimalWidget):
+    """A number, by the same rule as the daily form (`core.numbers.parse_number`)."""
+
     def clean(self, value, row=None, **kwargs):
-        return uploads.parse_decimal(value)
+        return _number_in_cell(value, numbers.parse_number)
 
 
 class IntegerWidget(DecimalWidget):
     def clean(self, value, row=None, **kwargs):
-        number = uploads.parse_decimal(value)
-        if number is None:
-            return None
-        if number != number.to_integral_value():
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
-        return int(number)
+        return _number_in_cell(value, numbers.parse_whole_number)
 
 
 class DateWidget(widgets.DateWidget):

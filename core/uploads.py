@@ -4,7 +4,8 @@ Every check that does not depend on what the rows mean lives here: file type, si
 empty files, zip bombs, the text encoding and separator of CSV files. The result is a
 `tablib.Dataset` whose headers are stripped strings and whose `dtm_lines` attribute gives the
 line each data row came from in the file (header = line 1), so error messages can point at it.
-Parsing values written the Vietnamese way (numbers, dates) is also here, shared by the importers.
+Reading dates and yes/no written the Vietnamese way is also here, shared by the importers;
+numbers are read by `core.numbers` (the one reader, shared with the daily form).
 """
 
 import csv
@@ -13,7 +14,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from decimal import Decimal, InvalidOperation
 
 import tablib
 from django.utils.translation import gettext as _
@@ -170,7 +170,8 @@ def _csv_rows(data: bytes):
         ) from None
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
+    """An empty cell: None (XLSX) or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -179,13 +180,13 @@ def _dataset(rows) -> tablib.Dataset:
     header = None
     header_line = 0
     for line, values in enumerate(rows, 1):
-        if not all(_blank(value) for value in values):
+        if not all(is_blank(value) for value in values):
             header, header_line = values, line
             break
     if header is None:
         raise UploadRejected(_("The file is empty."))
     # Trailing empty header cells are common (formatting applied to a whole row).
-    while header and _blank(header[-1]):
+    while header and is_blank(header[-1]):
         header.pop()
     headers = ["" if value is None else str(value).strip() for value in header]
     if any(not value for value in headers):
@@ -193,11 +194,11 @@ def _dataset(rows) -> tablib.Dataset:
     dataset = tablib.Dataset(headers=headers)
     lines = []
     for line, values in enumerate(rows, header_line + 1):
-        if all(_blank(value) for value in values):
+        if all(is_blank(value) for value in values):
             continue
         values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
         extra = values[len(headers):]
-        if any(not _blank(value) for value in extra):
+        if any(not is_blank(value) for value in extra):
             raise UploadRejected(
                 _("Line %(line)s has values in columns without a name.") % {"line": line}
             )
@@ -216,42 +217,7 @@ def _dataset(rows) -> tablib.Dataset:
 
 
 # --- Values written the way Vietnamese officials write them --------------------------------
-
-_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-def parse_decimal(value) -> Decimal | None:
-    """A number from a cell: 1.234,5 (Vietnamese), 1234.5, 95,5 or 95.5; empty = None.
-
-    A dot alone followed by groups of three digits ("1.234") is a thousands separator, as in
-    Vietnamese; a comma alone is the decimal separator.
-    """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
-    if not text:
-        return None
-    if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif _THOUSANDS_DOT.match(text):
-        text = text.replace(".", "")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
-    if not number.is_finite():
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": value})
-    return number
-
+# Numbers are read by `core.numbers`, the one reader shared with the daily form.
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.numbers import check_for_target, format_number, parse_number
+from core.numbers import format_number, parse_number
 
 # A cumulative (running-total) value more than this many times the unit's last one is probably
 # a typo (an extra digit, a daily count typed into a total): warn, do not block.
@@ -14,8 +14,9 @@ PLAUSIBLE_JUMP_FACTOR = Decimal(2)
 
 
 class TargetValueField(forms.CharField):
-    """A value for one target, typed the Vietnamese way (see `reports.numbers`) and checked
-    against the target's unit. Kept as text in the form so that what was typed comes back."""
+    """A value for one target, typed the Vietnamese way (see `core.numbers`) and checked
+    against the target's unit (`Target.check_value`). Kept as text in the form so that what
+    was typed comes back."""
 
     def __init__(self, target, *args, **kwargs):
         self.target = target
@@ -28,7 +29,7 @@ class TargetValueField(forms.CharField):
 
     def clean(self, value):
         text = super().clean(value)
-        return check_for_target(self.target, parse_number(text))
+        return self.target.check_value(parse_number(text))
 
 
 class DailyReportForm(forms.Form):

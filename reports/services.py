@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
-from core import numbers
 from targets.models import Target
 
 from . import deadlines
@@ -98,7 +97,7 @@ def submit_report(
     if unknown or missing:
         raise ValidationError(_("Every reported target needs a value, and only those."))
     for pk, value in values.items():
-        numbers.check_for_target(targets[pk], Decimal(value))
+        targets[pk].check_value(Decimal(value))
 
     # Two first submissions race on the unique (commune, date) constraint; the loser retries
     # and then finds the winner's row, locked, and treats its submission as an update. A

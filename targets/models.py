@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core import numbers
 
 
 class Plan(models.Model):
@@ -195,6 +199,23 @@ class Target(models.Model):
     @property
     def is_percent(self) -> bool:
         return self.unit == self.Unit.PERCENT
+
+    def check_value(self, number: Decimal) -> Decimal:
+        """`number` if it fits this target's unit (not negative; a percentage within 0..100; a
+        count whole), else a ValidationError. Used by the daily form and again by
+        `reports.services.submit_report`; `core.numbers` has already read the number."""
+        if number < 0:
+            raise ValidationError(_("The value cannot be negative."), "negative")
+        if self.is_percent and number > 100:
+            raise ValidationError(_("A percentage is between 0 and 100."), "percent_range")
+        if not self.is_percent and number != number.to_integral_value():
+            raise ValidationError(_("A count is a whole number."), "whole")
+        if (
+            number.as_tuple().exponent < -numbers.MAX_DECIMALS
+            or abs(number) >= 10**numbers.MAX_INTEGER_DIGITS
+        ):
+            raise ValidationError(numbers.MESSAGES["too_large"], "too_large")
+        return number
 
     def clean(self) -> None:
         errors = {}
