@@ -4,6 +4,20 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.models import Province
+
+
+def _provinces_visible_to(user):
+    return Province.objects.visible_to(user)
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans of the provinces the user may see (`Province.objects.visible_to`)."""
+        if user.is_authenticated and user.reads_all_provinces:
+            return self
+        return self.filter(province__in=_provinces_visible_to(user))
+
 
 class Plan(models.Model):
     """A yearly digital-transformation plan, e.g. the province's 2025 plan."""
@@ -26,6 +40,7 @@ class Plan(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -59,6 +74,12 @@ class Pillar(models.Model):
 
 
 class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Targets of the plans the user may see (`Plan.objects.visible_to`)."""
+        if user.is_authenticated and user.reads_all_provinces:
+            return self
+        return self.filter(plan__province__in=_provinces_visible_to(user))
+
     def in_plan(self):
         """The targets that count towards the plan's completion (e.g. "7/22")."""
         return self.filter(counts_in_plan=True)
