@@ -116,12 +116,12 @@ class Province(models.Model):
     code = models.CharField(_("official code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    objects = ProvinceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
         ordering = ["code"]
-
-    objects = ProvinceQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.name
