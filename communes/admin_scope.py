@@ -6,6 +6,9 @@ Each model's rule is its `visible_to` when it has one, else the path from the mo
 province (`province_path`), filtered by `Province.objects.visible_to`.
 """
 
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
+
 from .models import Province
 
 
@@ -30,6 +33,16 @@ class ProvinceScopedAdmin:
 
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request.user, self.province_path)
+
+    def get_list_filter(self, request):
+        # A related filter lists every row of the related table (every province, unit or
+        # plan); offer only the values among the rows this user is shown.
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and get_fields_from_path(self.model, entry)[-1].is_relation:
+                entry = (entry, RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
