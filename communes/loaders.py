@@ -83,7 +83,7 @@ def load_units(province_codes: Iterable[str] | None = None, *,
     `today`. Richer data (former areas, areas, populations) is left as it is."""
     today = today or timezone.localdate()
     outcomes = Counter()
-    for code, data in official_units(province_codes).items():
+    for data in official_units(province_codes).values():
         province, outcome = load_province(data, update=True)
         outcomes[f"provinces {outcome}"] += 1
         existing = {unit.code: unit for unit in Commune.objects.filter(
