@@ -1,21 +1,43 @@
-"""Who may open which dashboard page. Unit pages scope with `Commune.objects.visible_to`;
-province-wide analysis pages are for officials and administrators only."""
+"""Who may open which dashboard page, and for which province. Unit pages scope with
+`Commune.objects.visible_to`; province-wide analysis pages are for officials,
+administrators and national accounts, each for the provinces `Province.objects.visible_to`
+gives them."""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
+from .models import Province
+
 
 def province_wide(view):
-    """Signed-in users who see everything; focal points get 404 (what they may not see does
-    not exist for them), anonymous visitors go to the login page."""
+    """Signed-in users who read a whole province; focal points get 404 (what they may not see
+    does not exist for them), anonymous visitors go to the login page."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.sees_everything:
+        if not request.user.reads_province_wide:
             raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def province_for(request) -> Province | None:
+    """The province a page is about: `?province=<code>` among those the user may see (404
+    for any other), else the user's own, else the first they may see (national accounts);
+    None when there is none at all (nothing loaded yet)."""
+    provinces = Province.objects.visible_to(request.user)
+    code = request.GET.get("province")
+    if code:
+        province = provinces.filter(code=code).first()
+        if province is None:
+            raise Http404("no such province for this user")
+        return province
+    if request.user.is_authenticated and request.user.province_id:
+        own = provinces.filter(pk=request.user.province_id).first()
+        if own is not None:
+            return own
+    return provinces.order_by("code").first()

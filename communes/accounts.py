@@ -1,6 +1,10 @@
 """Bulk import of user accounts from a sheet: one transaction, per-row errors, no passwords.
 
-A row gives a username, full name, email, phone, unit code(s) and a role. New accounts get an
+A row gives a username, full name, email, phone, unit code(s), a role and a province (code).
+Focal points get the scope "unit", officials and administrators "province", and officials
+whose province is "toàn quốc" the scope "national" (superusers only import those). A province
+administrator imports only into their own province: a row naming another province, or a unit
+or an existing account of another province, is refused with its line and column. New accounts get an
 unusable password and a set-password link (Django's password-reset token), emailed to them and
 kept for the administrator to download once. Re-importing updates accounts matched by
 username; it never creates a second one. Accounts are deactivated, never deleted, so their
@@ -30,7 +34,7 @@ from core import uploads
 from core.exports import neutralise
 
 from . import roles
-from .models import AccountLinkBatch, Commune, User
+from .models import AccountLinkBatch, Commune, Province, User
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +46,9 @@ COLUMNS = {
     "units": ("Mã đơn vị", "unit codes", "units", "unit", "đơn vị", "mã xã"),
     "role": ("Vai trò", "role", "nhóm"),
     "is_active": ("Đang hoạt động", "active", "is active"),
+    "province": ("Tỉnh", "province", "mã tỉnh", "province code"),
 }
+NATIONAL_NAMES = {"toàn quốc", "national", "*"}
 REQUIRED = ("username", "role")
 PASSWORD_HEADERS = {"password", "mật khẩu", "mat khau", "pass"}
 
@@ -80,6 +86,10 @@ class AccountRow:
     unit_codes: list[str] = field(default_factory=list)
     role: str = ""
     is_active: bool = True
+    province_code: str = ""
+    # Set by import_accounts from the role and the province.
+    scope: str = ""
+    province_id: int | None = None
 
 
 @dataclass
@@ -104,6 +114,12 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def _province_code(text: str) -> str:
+    if text.isdigit():
+        return text.zfill(2)
+    return "*" if uploads.normalise_header(text) in NATIONAL_NAMES else text
 
 
 def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
@@ -152,6 +168,7 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
             ],
             role=_text(cells.get("role")),
             is_active=active,
+            province_code=_province_code(_text(cells.get("province"))),
         ))
     return rows, errors
 
@@ -174,7 +191,10 @@ def import_accounts(
         .prefetch_related("groups", "communes")
     }
     result.errors = _check(rows, units, existing)
+    scopes, scope_errors = _check_scopes(rows, units, existing, actor)
+    result.errors += scope_errors
     if result.errors:
+        result.errors.sort(key=lambda error: error.line or 0)
         return result
 
     lookup = role_lookup()
@@ -182,6 +202,7 @@ def import_accounts(
     for row in rows:
         group = groups[lookup[uploads.normalise_header(row.role)]]
         row_units = [units[code] for code in row.unit_codes]
+        row.scope, row.province_id = scopes[row.line]
         user = existing.get(row.username)
         if user is None:
             result.new.append(row.username)
@@ -255,11 +276,61 @@ def _check(rows, units, existing) -> list[RowError]:
     return errors
 
 
+def _check_scopes(rows, units, existing, actor: User):
+    """Each row's (scope, province id), and the rows that break the actor's scope: a province
+    administrator writes only accounts and units of their own province."""
+    provinces = {province.code: province for province in Province.objects.all()}
+    own = None if actor.reads_all_provinces else actor.province_id
+    lookup = role_lookup()
+    scopes, errors = {}, []
+    for row in rows:
+        def error(column: str, message: str, row=row) -> None:
+            errors.append(RowError(row.line, COLUMNS[column][0], message))
+
+        group = lookup.get(uploads.normalise_header(row.role))
+        row_units = [units[code] for code in row.unit_codes if code in units]
+        if row.province_code == "*":
+            if own is not None:
+                error("province", _("Only national administrators create national accounts."))
+            elif group != roles.PROVINCIAL_OFFICIALS:
+                error("province", _("Only provincial officials can be national (read-only)."))
+            scopes[row.line] = (User.Scope.NATIONAL, None)
+            continue
+        if row.province_code:
+            province = provinces.get(row.province_code)
+            if province is None:
+                error("province", _("Unknown province code: %(code)s.")
+                      % {"code": row.province_code})
+                continue
+            province_id = province.pk
+        elif own is not None:
+            province_id = own
+        elif row_units:
+            province_id = row_units[0].province_id
+        else:
+            error("province", _("Give the account's province (its code)."))
+            continue
+        if own is not None and province_id != own:
+            error("province", _("You may only import accounts of your own province."))
+        outside = [unit.code for unit in row_units if unit.province_id != province_id]
+        if outside:
+            error("units", _("These units are not in the account's province: %(codes)s.")
+                  % {"codes": ", ".join(outside)})
+        user = existing.get(row.username)
+        if own is not None and user is not None and (user.is_superuser or user.province_id != own):
+            error("username", _("The account “%(username)s” belongs to another province.")
+                  % {"username": row.username})
+        scope = User.Scope.UNIT if group == roles.FOCAL_POINTS else User.Scope.PROVINCE
+        scopes[row.line] = (scope, province_id)
+    return scopes, errors
+
+
 def _differs(user: User, row: AccountRow, group: Group, row_units: list[Commune]) -> bool:
     return (
-        (user.full_name, user.email, user.phone, user.is_active, user.is_staff)
+        (user.full_name, user.email, user.phone, user.is_active, user.is_staff, user.scope,
+         user.province_id)
         != (row.full_name, row.email or user.email, row.phone, row.is_active,
-            _is_staff(user, group))
+            _is_staff(user, group), row.scope, row.province_id)
         or {g.pk for g in user.groups.all()} != {group.pk}
         or {c.pk for c in user.communes.all()} != {c.pk for c in row_units}
     )
@@ -279,6 +350,7 @@ def _create(plan, actor: User) -> list[User]:
         user = User(
             username=row.username, full_name=row.full_name, email=row.email, phone=row.phone,
             is_active=row.is_active, is_staff=_is_staff(None, group),
+            scope=row.scope, province_id=row.province_id,
         )
         user.set_unusable_password()
         users.append(user)
@@ -326,6 +398,7 @@ def _update(user: User, row: AccountRow, group: Group, row_units, actor: User) -
     values = {
         "full_name": row.full_name, "email": row.email or user.email, "phone": row.phone,
         "is_active": row.is_active, "is_staff": _is_staff(user, group),
+        "scope": row.scope, "province_id": row.province_id,
     }
     changed = [name for name, value in values.items() if getattr(user, name) != value]
     if changed:

@@ -4,6 +4,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -16,18 +17,22 @@ from core import uploads
 from core.importexport import SafeImportExportMixin
 
 from . import accounts
+from .admin_scope import NationalDataAdmin, ProvinceScopedAdmin
 from .models import AccountLinkBatch, Commune, Province, User
 from .resources import CommuneResource
 
 
 @admin.register(Province)
-class ProvinceAdmin(SimpleHistoryAdmin):
+class ProvinceAdmin(ProvinceScopedAdmin, NationalDataAdmin, SimpleHistoryAdmin):
+    """Provinces come from `load_units` (official codes and names): read-only below
+    superusers."""
+
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
 
 @admin.register(Commune)
-class CommuneAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class CommuneAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [CommuneResource]
     list_display = (
         "code", "name", "kind", "former_area", "is_active", "focal_point_assigned",
@@ -55,15 +60,54 @@ class CommuneAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     )
 
 
+class ScopedUserChangeForm(UserChangeForm):
+    def clean(self):
+        cleaned = super().clean()
+        province, units = cleaned.get("province"), cleaned.get("communes")
+        if province is not None and units:
+            outside = [unit.name for unit in units if unit.province_id != province.pk]
+            if outside:
+                self.add_error("communes", _(
+                    "These units are not in %(province)s: %(units)s."
+                ) % {"province": province, "units": ", ".join(outside)})
+        return cleaned
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
-    list_display = ("username", "full_name", "email", "phone", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "groups", "communes__former_area")
+class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
+    province_path = "province"
+    form = ScopedUserChangeForm
+    list_display = (
+        "username", "full_name", "email", "phone", "scope", "province", "is_active", "is_staff"
+    )
+    list_filter = ("is_active", "is_staff", "scope", "province", "groups", "communes__former_area")
+    list_select_related = ("province",)
     search_fields = ("username", "full_name", "email", "phone", "communes__name")
     filter_horizontal = ("groups", "user_permissions", "communes")
     fieldsets = DjangoUserAdmin.fieldsets + (
-        (_("dtmonitor"), {"fields": ("full_name", "phone", "communes")}),
+        (_("dtmonitor"), {"fields": ("full_name", "phone", "scope", "province", "communes")}),
     )
+    add_fieldsets = (
+        (None, {"classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2",
+                           "scope", "province")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only superusers make superusers or grant permissions outside the roles.
+        readonly = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            readonly = (*readonly, "is_superuser", "user_permissions")
+        return readonly
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # National (read-everything) accounts are made by superusers only.
+        if db_field.name == "scope" and not request.user.reads_all_provinces:
+            kwargs["choices"] = [
+                (value, label) for value, label in User.Scope.choices
+                if value != User.Scope.NATIONAL
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     change_list_template = "admin/communes/user/change_list.html"
 
@@ -184,9 +228,10 @@ class AccountsUploadForm(forms.Form):
 
 
 @admin.register(AccountLinkBatch)
-class AccountLinkBatchAdmin(admin.ModelAdmin):
+class AccountLinkBatchAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
     """What was issued and whether it was downloaded; the links themselves never show here."""
 
+    province_path = "created_by__province"
     list_display = ("created_at", "created_by", "account_count", "downloaded_at")
     fields = ("created_at", "created_by", "account_count", "downloaded_at")
     readonly_fields = fields

@@ -1,7 +1,9 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,18 @@ from . import roles
 
 
 class User(AbstractUser):
-    """A dtmonitor account. Focal points are attached to the units they report for."""
+    """A dtmonitor account. Focal points are attached to the units they report for.
+
+    Every account except superusers has one scope, which says whose data it reads (what it
+    may do there is its role, a group in `roles`): national accounts read every province and
+    write nothing, province accounts (officials, administrators) one province, unit accounts
+    (focal points) their units, all in their province.
+    """
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCE = "province", _("Province")
+        UNIT = "unit", _("Unit")
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -21,26 +34,89 @@ class User(AbstractUser):
         related_name="focal_points",
         blank=True,
     )
+    scope = models.CharField(
+        _("scope"), max_length=10, choices=Scope.choices, default=Scope.UNIT,
+        help_text=_("National accounts read every province; province accounts one province; "
+                    "unit accounts the units they report for."),
+    )
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="accounts", verbose_name=_("province"),
+        help_text=_("Required for province and unit accounts; empty for national ones."),
+    )
 
     # Units and role are part of what an account may do, so their changes are audited too.
     history = HistoricalRecords(
         excluded_fields=["password", "last_login"], m2m_fields=["communes", "groups"]
     )
 
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # A province for province and unit accounts, none for national ones; superusers
+            # are global whatever their scope says.
+            models.CheckConstraint(
+                condition=Q(is_superuser=True)
+                | Q(scope="national", province__isnull=True)
+                | Q(scope__in=("province", "unit"), province__isnull=False),
+                name="user_scope_has_its_province",
+            ),
+        ]
+
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        if self.is_superuser:
+            return
+        if self.scope == self.Scope.NATIONAL and self.province_id is not None:
+            raise ValidationError({"province": _("A national account has no province.")})
+        if self.scope != self.Scope.NATIONAL and self.province_id is None:
+            raise ValidationError({"province": _("Choose the account's province.")})
+
+    def units_outside_province(self, units) -> list:
+        """The units among `units` that a unit-scoped account of this province may not hold
+        (the m2m cannot be checked by a database constraint, so forms and imports ask)."""
+        return [unit for unit in units if unit.province_id != self.province_id]
+
+    @cached_property
+    def reads_all_provinces(self) -> bool:
+        return self.is_superuser or self.scope == self.Scope.NATIONAL
+
+    @cached_property
+    def reads_province_wide(self) -> bool:
+        """Reads every unit of at least one province: officials, administrators, national
+        accounts and superusers; the province-wide pages are theirs."""
+        return self.is_superuser or self.scope in (self.Scope.NATIONAL, self.Scope.PROVINCE)
+
     @cached_property
     def sees_everything(self) -> bool:
-        """Administrators and provincial officials read every unit's data."""
-        return self.is_superuser or self.groups.filter(
+        """Reads and reviews every unit of their province: province officials and
+        administrators, and superusers. False for national accounts, which read every
+        province but write nothing (reports.services.can_review asks this)."""
+        if self.is_superuser:
+            return True
+        return self.scope == self.Scope.PROVINCE and self.groups.filter(
             name__in=(roles.ADMINISTRATORS, roles.PROVINCIAL_OFFICIALS)
         ).exists()
+
+
+class ProvinceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one scoping rule for provinces: national accounts and superusers see all, other
+        accounts their own, anonymous visitors none."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.reads_all_provinces:
+            return self
+        return self.filter(pk=user.province_id)
 
 
 class Province(models.Model):
     code = models.CharField(_("official code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
+
+    objects = ProvinceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("province")
@@ -60,17 +136,23 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(active_from__lte=day).exclude(active_until__lt=day)
 
     def visible_to(self, user):
-        """The one scoping rule for units: officials and administrators see all, focal points
-        their own units, anonymous visitors none."""
+        """The one scoping rule for units: national accounts and superusers see all, province
+        accounts their province's, focal points their own units (in their province),
+        anonymous visitors none."""
         if not user.is_authenticated:
             return self.none()
-        if user.sees_everything:
+        if user.reads_all_provinces:
             return self
-        return self.filter(focal_points=user)
+        if user.scope == User.Scope.PROVINCE:
+            return self.filter(province_id=user.province_id)
+        return self.filter(focal_points=user, province_id=user.province_id)
 
     def reportable_by(self, user):
-        """Units the user may submit daily reports for: only those they are attached to."""
+        """Units the user may submit daily reports for: only those they are attached to;
+        national accounts write nothing."""
         if not user.is_authenticated:
+            return self.none()
+        if user.scope == User.Scope.NATIONAL and not user.is_superuser:
             return self.none()
         return self.filter(focal_points=user, is_active=True)
 

@@ -3,8 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django_tables2 import RequestConfig
 
-from communes.access import province_wide
-from communes.models import Province
+from communes.access import province_for, province_wide
 from core.tabular import chart_csv, export_table, query_without, requested_export
 
 from .compliance import RangeForm, UnitComplianceTable, compliance
@@ -13,7 +12,7 @@ from .compliance import RangeForm, UnitComplianceTable, compliance
 @province_wide
 def compliance_index(request):
     """Reporting compliance over a date range given in the URL (?start=&end=)."""
-    province = Province.objects.first()
+    province = province_for(request)
     if province is None:
         raise Http404
     today = timezone.localdate()

@@ -50,12 +50,11 @@ def compliance_summary(province: Province, today: dt.date) -> dict:
     return {"latest": latest, "on_time_7": on_time_rate(7), "on_time_30": on_time_rate(30)}
 
 
-def overview(language: str, today: dt.date) -> dict:
+def overview(language: str, today: dt.date, province: Province | None) -> dict:
     """Everything the overview page shows. A fixed number of queries, whatever the data size."""
-    province = Province.objects.first()
     if province is None:
         return {"province": None}
-    plan = Plan.objects.filter(province=province).first()
+    plan = Plan.objects.filter(province=province).order_by("-year").first()
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
         .values_list("kind").annotate(count=Count("id")).order_by()

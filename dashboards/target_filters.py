@@ -7,9 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from targets.models import Pillar, Plan, Target, TargetStatus
 
 
-def _agencies(request=None):
+def _visible_plans(request):
+    if request is None:
+        return Plan.objects.none()
+    return Plan.objects.visible_to(request.user)
+
+
+def _agencies(targets):
     agencies = (
-        Target.objects.in_plan().exclude(responsible_agency="")
+        targets.exclude(responsible_agency="")
         .order_by("responsible_agency").values_list("responsible_agency", flat=True).distinct()
     )
     return [(agency, agency) for agency in agencies]
@@ -20,7 +26,7 @@ class TargetFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     plan = django_filters.ModelChoiceFilter(
-        label=_("Plan"), queryset=Plan.objects.all(), empty_label=_("all plans")
+        label=_("Plan"), queryset=_visible_plans, empty_label=_("all plans")
     )
     pillar = django_filters.ModelChoiceFilter(
         label=_("Pillar"), queryset=Pillar.objects.all(), empty_label=_("all pillars")
@@ -30,13 +36,18 @@ class TargetFilter(django_filters.FilterSet):
         empty_label=_("all statuses"),
     )
     agency = django_filters.ChoiceFilter(
-        label=_("Responsible agency"), field_name="responsible_agency", choices=_agencies,
+        label=_("Responsible agency"), field_name="responsible_agency", choices=(),
         empty_label=_("all agencies"),
     )
 
     class Meta:
         model = Target
         fields = ["q", "plan", "pillar", "status", "agency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the agencies of the targets this user is shown, not every province's.
+        self.filters["agency"].extra["choices"] = _agencies(self.queryset)
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.admin_scope import NationalDataAdmin, ProvinceScopedAdmin
 from core.readonly_admin import ReadOnlyAdmin
 
 from .models import (
@@ -43,7 +44,7 @@ class ReportRevisionInline(admin.TabularInline):
 
 
 @admin.register(DailyReport)
-class DailyReportAdmin(SimpleHistoryAdmin):
+class DailyReportAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     list_display = (
         "date", "commune", "status", "is_late", "submitted_by", "submitted_at", "version"
     )
@@ -56,7 +57,8 @@ class DailyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportValue)
-class ReportValueAdmin(SimpleHistoryAdmin):
+class ReportValueAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "report__commune__province"
     list_display = ("report", "target", "value")
     list_filter = ("target__pillar", "target")
     search_fields = ("report__commune__name", "target__code")
@@ -65,27 +67,28 @@ class ReportValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingSettings)
-class ReportingSettingsAdmin(SimpleHistoryAdmin):
+class ReportingSettingsAdmin(NationalDataAdmin, SimpleHistoryAdmin):
     list_display = ("__str__", "expected_days", "cutoff_days_after", "cutoff_time", "backfill_days")
 
     def has_add_permission(self, request):
-        return not ReportingSettings.objects.exists()
+        return not ReportingSettings.objects.exists() and super().has_add_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
+class HolidayAdmin(NationalDataAdmin, SimpleHistoryAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
 
 
 @admin.register(DayUnlock)
-class DayUnlockAdmin(SimpleHistoryAdmin):
+class DayUnlockAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     """Reopen one past day for one unit beyond the backfill window (reports.deadlines)."""
 
+    province_path = "commune__province"
     list_display = ("date", "commune", "unlocked_by", "reason", "created_at")
     list_filter = ("date",)
     search_fields = ("commune__name", "commune__code", "reason")
@@ -114,7 +117,8 @@ class ValueChangeInline(admin.TabularInline):
 
 
 @admin.register(ReportRevision)
-class ReportRevisionAdmin(admin.ModelAdmin):
+class ReportRevisionAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
+    province_path = "report__commune__province"
     list_display = ("report", "version", "kind", "changed_by", "changed_at")
     list_filter = ("kind",)
     search_fields = ("report__commune__name", "comment")
@@ -142,14 +146,16 @@ class RollupRequestAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(ReadOnlyAdmin):
+class ReminderSentAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "commune__province"
     list_display = ("date", "commune", "sent_at", "recipients")
     search_fields = ("commune__name", "recipients")
     list_select_related = ("commune",)
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
+    province_path = "user__province"
     list_display = ("created_at", "user", "commune", "date", "dismissed_at")
     list_filter = ("dismissed_at",)
     search_fields = ("user__username", "commune__name", "message")

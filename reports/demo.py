@@ -42,8 +42,10 @@ def create_demo_users(focal_commune: Commune) -> list[DemoLogin]:
     """One login per role, with a known password. Only ever called when asked for."""
     specs = [
         ("admin", roles.ADMINISTRATORS, {"is_staff": True, "is_superuser": True}),
-        ("official", roles.PROVINCIAL_OFFICIALS, {}),
-        ("focal", roles.FOCAL_POINTS, {}),
+        ("official", roles.PROVINCIAL_OFFICIALS,
+         {"scope": User.Scope.PROVINCE, "province_id": focal_commune.province_id}),
+        ("focal", roles.FOCAL_POINTS,
+         {"scope": User.Scope.UNIT, "province_id": focal_commune.province_id}),
     ]
     logins = []
     for username, group_name, flags in specs:
@@ -66,7 +68,9 @@ def _unit_focal_points(communes: list[Commune]) -> dict[int, User]:
     accounts = {}
     for commune in communes:
         user, created = User.objects.get_or_create(
-            username=f"dd{commune.code}", defaults={"full_name": f"Đầu mối {commune.name}"}
+            username=f"dd{commune.code}",
+            defaults={"full_name": f"Đầu mối {commune.name}", "scope": User.Scope.UNIT,
+                      "province_id": commune.province_id},
         )
         if created:
             user.set_unusable_password()

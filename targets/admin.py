@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from communes.admin_scope import ProvinceScopedAdmin
 from core.importexport import SafeImportExportMixin
 
 from .models import (
@@ -17,7 +18,7 @@ from .resources import PillarResource, PlanResource, TargetResource
 # The import-export mixin comes first so that its URLs and change-list buttons wrap the
 # history admin's; both call super(), so the history views stay available.
 @admin.register(Plan)
-class PlanAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class PlanAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [PlanResource]
     list_display = ("year", "title", "province", "decision_reference", "is_reconstruction")
     list_filter = ("province", "is_reconstruction")
@@ -27,13 +28,16 @@ class PlanAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
 @admin.register(Pillar)
 class PillarAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    # Pillars have no province: every province's plans share them, and province
+    # administrators still edit them (their plans' pillars); a province-owned list is a
+    # later step of issue 9.
     resource_classes = [PillarResource]
     list_display = ("code", "name_vi", "name_en", "order")
     search_fields = ("code", "name_vi", "name_en")
 
 
 @admin.register(Target)
-class TargetAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class TargetAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [TargetResource]
     list_display = (
         "code", "name_vi", "pillar", "unit", "target_value", "deadline", "source",
@@ -57,7 +61,7 @@ class TargetAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
     )
 
     def changelist_view(self, request, extra_context=None):
-        reconstructed = Plan.objects.filter(is_reconstruction=True)
+        reconstructed = Plan.objects.visible_to(request.user).filter(is_reconstruction=True)
         for plan in reconstructed:
             self.message_user(
                 request,
@@ -73,7 +77,8 @@ class TargetAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProcedureStatistics)
-class ProcedureStatisticsAdmin(SimpleHistoryAdmin):
+class ProcedureStatisticsAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "province"
     list_display = (
         "province", "as_of", "total_procedures", "online_eligible", "fully_online_percent",
         "fully_online_is_lower_bound",
@@ -84,8 +89,10 @@ class ProcedureStatisticsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetMeasurement)
-class TargetMeasurementAdmin(SimpleHistoryAdmin):
+class TargetMeasurementAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     """Values of province-level targets; each change is kept in the history."""
+
+    province_path = "target__plan__province"
 
     list_display = ("target", "date", "value", "entered_by", "updated_at")
     list_filter = ("target__plan", "target__pillar", "target")

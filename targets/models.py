@@ -6,7 +6,20 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from communes.models import Province
 from core import numbers
+
+
+def _provinces_visible_to(user):
+    return Province.objects.visible_to(user)
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans of the provinces the user may see (`Province.objects.visible_to`)."""
+        if user.is_authenticated and user.reads_all_provinces:
+            return self
+        return self.filter(province__in=_provinces_visible_to(user))
 
 
 class Plan(models.Model):
@@ -30,6 +43,7 @@ class Plan(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -63,6 +77,12 @@ class Pillar(models.Model):
 
 
 class TargetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Targets of the plans the user may see (`Plan.objects.visible_to`)."""
+        if user.is_authenticated and user.reads_all_provinces:
+            return self
+        return self.filter(plan__province__in=_provinces_visible_to(user))
+
     def in_plan(self):
         """The targets that count towards the plan's completion (e.g. "7/22")."""
         return self.filter(counts_in_plan=True)

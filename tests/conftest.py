@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from communes import roles
-from communes.models import Commune
+from communes.models import Commune, Province
 from reports.loaders import load_quangninh
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that tests make
@@ -68,6 +68,15 @@ def commune_b(quangninh):
 
 
 def make_user(django_user_model, username, role=None, communes=(), **extra):
+    """An account of `role`; its scope follows the role unless given: focal points their
+    units' province, officials and administrators the first province (Quang Ninh)."""
+    if "scope" not in extra:
+        Scope = django_user_model.Scope
+        extra["scope"] = Scope.UNIT if communes else Scope.PROVINCE if role else Scope.NATIONAL
+    if extra["scope"] != "national" and "province" not in extra:
+        extra["province"] = (
+            communes[0].province if communes else Province.objects.order_by("code").first()
+        )
     user = django_user_model.objects.create_user(
         username=username, password="secret-pass-123", full_name=username.title(), **extra
     )

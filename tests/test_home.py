@@ -36,7 +36,9 @@ def test_home_switches_to_english(client, official):
 
 @pytest.mark.django_db
 def test_home_without_data_explains_what_to_run(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("early", password="x-pass-123"))
+    client.force_login(django_user_model.objects.create_user(
+        "early", password="x-pass-123", scope="national"
+    ))
     page = client.get(reverse("home")).content.decode()
     assert "load_quangninh" in page
 
