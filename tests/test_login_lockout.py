@@ -12,12 +12,12 @@ PASSWORD = "mot-mat-khau-dai-va-kho-doan"
 
 @pytest.fixture
 def hoa(django_user_model):
-    return django_user_model.objects.create_user("hoa", password=PASSWORD)
+    return django_user_model.objects.create_user("hoa", password=PASSWORD, scope="national")
 
 
 @pytest.fixture
 def lan(django_user_model):
-    return django_user_model.objects.create_user("lan", password=PASSWORD)
+    return django_user_model.objects.create_user("lan", password=PASSWORD, scope="national")
 
 
 def log_in(client, username, password, address="203.0.113.7"):

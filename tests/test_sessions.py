@@ -12,7 +12,7 @@ PASSWORD = "một câu mật khẩu dài dễ nhớ"
 
 @pytest.fixture
 def hoa(django_user_model):
-    return django_user_model.objects.create_user("hoa", password=PASSWORD)
+    return django_user_model.objects.create_user("hoa", password=PASSWORD, scope="national")
 
 
 def log_in(client, password=PASSWORD):
