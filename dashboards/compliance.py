@@ -75,6 +75,9 @@ class RateColumn(tables.Column):
     def render(self, value):
         return floatformat(value, 1) + "%"
 
+    def value(self, value):
+        return round(value, 1) if value is not None else None
+
 
 class UnitComplianceTable(tables.Table):
     unit = tables.Column(verbose_name=gettext_lazy("Unit"))
