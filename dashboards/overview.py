@@ -39,13 +39,15 @@ def reporting_counts(province: Province, today: dt.date) -> dict:
 
 def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
     """The reporting card. Its periods end on the last day before any day that is not yet due
-    (a unit-day still pending), so they count only days whose deadline has passed; its figure is
-    the latest such day with reports owed (reported/owed, e.g. 49/54)."""
+    (today, or a day with a unit-day still pending), so they count only days whose deadline has
+    passed; its figure is the latest such day with reports owed (reported/owed, e.g. 49/54)."""
     by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
     for (_unit, day), counts in by_unit_day.items():
         by_day[day] += counts
-    not_due = min((day for day, counts in by_day.items() if counts.pending), default=None)
-    end = not_due - dt.timedelta(days=1) if not_due else today
+    # Today is never due under the default rules (deadline: the next day); an earlier day is not
+    # due while a unit-day of it is still pending.
+    not_due = min([today, *(day for day, counts in by_day.items() if counts.pending)])
+    end = not_due - dt.timedelta(days=1)
     latest = max((day for day, c in by_day.items() if c.owed and day <= end), default=None)
     periods = []
     for days in CARD_DAYS:
