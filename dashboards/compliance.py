@@ -15,10 +15,11 @@ from communes.models import Commune, Province, User
 from core.tabular import Chart
 from reports import deadlines
 from reports.models import ReportOutcome
-from rollups.models import CommuneDay, ComplianceDay
+from rollups import rates
+from rollups.models import CommuneDay
 
 from . import charts
-from .overview import NOT_OWED, REPORTED, percent
+from .overview import rate_cells, rate_headers
 
 MAX_RANGE_DAYS = 366
 DEFAULT_DAYS = 30
@@ -74,6 +75,9 @@ class RateColumn(tables.Column):
     def render(self, value):
         return floatformat(value, 1) + "%"
 
+    def value(self, value):
+        return round(value, 1) if value is not None else None
+
 
 class UnitComplianceTable(tables.Table):
     unit = tables.Column(verbose_name=gettext_lazy("Unit"))
@@ -81,7 +85,8 @@ class UnitComplianceTable(tables.Table):
     owed = tables.Column(verbose_name=gettext_lazy("Reports owed"), attrs={"td": {"class": "num"}})
     on_time = tables.Column(verbose_name=gettext_lazy("On time"), attrs={"td": {"class": "num"}})
     late = tables.Column(verbose_name=gettext_lazy("Late"), attrs={"td": {"class": "num"}})
-    missing = tables.Column(verbose_name=gettext_lazy("Missing"), attrs={"td": {"class": "num"}})
+    missing = tables.Column(verbose_name=gettext_lazy("Not reported (missing or returned)"),
+                            attrs={"td": {"class": "num"}})
     reporting_rate = RateColumn(verbose_name=gettext_lazy("Reporting rate"))
     on_time_rate = RateColumn(verbose_name=gettext_lazy("On-time rate"))
     streak = tables.Column(verbose_name=gettext_lazy("Late or missing in a row"),
@@ -110,56 +115,61 @@ def _not_reported(province: Province, days: list[dt.date]) -> dict[dt.date, list
     return by_day
 
 
+def _streak(outcomes: list[str]) -> int:
+    """Owed days late or missing in a row, counting back from the last owed day."""
+    streak = 0
+    for outcome in reversed(outcomes):
+        if outcome not in BAD:
+            break
+        streak += 1
+    return streak
+
+
 def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date) -> dict:
     units = list(Commune.objects.filter(province=province).only("id", "name", "former_area"))
-    outcomes: dict[int, list[str]] = defaultdict(list)
-    for commune_id, outcome in (
-        CommuneDay.objects.filter(commune__province=province, date__range=(start, end))
-        .order_by("date").values_list("commune_id", "outcome")
-    ):
-        outcomes[commune_id].append(outcome)
+    # One query: the rule's counts per unit-day, which sum to units, areas, the province, days.
+    unit_days = rates.reporting_counts_by(
+        CommuneDay.objects.filter(commune__province=province, date__range=(start, end)),
+        "commune_id", "date", "outcome",
+    )
+    by_unit: dict[int, rates.RateCounts] = defaultdict(rates.RateCounts)
+    by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
+    owed_outcomes: dict[int, list[str]] = defaultdict(list)
+    for (commune_id, day, outcome), counts in sorted(unit_days.items(), key=lambda i: i[0][1]):
+        by_unit[commune_id] += counts
+        by_day[day] += counts
+        if counts.owed:
+            owed_outcomes[commune_id].append(outcome)
 
     per_unit = []
+    areas: dict[str, rates.RateCounts] = {}
     for unit in units:
-        seen = outcomes.get(unit.id, [])
-        owed = [outcome for outcome in seen if outcome not in NOT_OWED]
-        streak = 0
-        for outcome in reversed(owed):
-            if outcome not in BAD:
-                break
-            streak += 1
-        on_time = owed.count(ReportOutcome.ON_TIME)
+        counts = by_unit.get(unit.id, rates.RateCounts())
+        area = unit.former_area or _("(none)")
+        areas[area] = areas.get(area, rates.RateCounts()) + counts
         per_unit.append({
-            "unit": unit.name, "former_area": unit.former_area, "owed": len(owed),
-            "on_time": on_time, "late": owed.count(ReportOutcome.LATE),
-            "missing": owed.count(ReportOutcome.MISSING),
-            "reporting_rate": percent(sum(1 for o in owed if o in REPORTED), len(owed)),
-            "on_time_rate": percent(on_time, len(owed)), "streak": streak,
+            "unit": unit.name, "former_area": unit.former_area, "owed": counts.owed,
+            "on_time": counts.on_time, "late": counts.late,
+            "missing": counts.missing_or_returned,
+            "reporting_rate": counts.reporting_rate, "on_time_rate": counts.on_time_rate,
+            "streak": _streak(owed_outcomes.get(unit.id, [])),
         })
-
-    areas: dict[str, dict] = {}
-    for row in per_unit:
-        area = areas.setdefault(row["former_area"] or _("(none)"),
-                                {"owed": 0, "reported": 0, "on_time": 0})
-        area["owed"] += row["owed"]
-        area["reported"] += row["owed"] - row["missing"]
-        area["on_time"] += row["on_time"]
+    # A former area's and the province's counts are the sums of their units' counts.
+    total = sum(areas.values(), rates.RateCounts())
     by_area = sorted(
-        ({"area": name, "reporting_rate": percent(a["reported"], a["owed"]),
-          "on_time_rate": percent(a["on_time"], a["owed"])} for name, a in areas.items()),
+        ({"area": name, "counts": counts, "reporting_rate": counts.reporting_rate,
+          "on_time_rate": counts.on_time_rate} for name, counts in areas.items()),
         key=lambda row: (-(row["on_time_rate"] or -1), row["area"]),
     )
     ranked = sorted(per_unit, key=lambda row: (-(row["on_time_rate"] or -1), row["unit"]))
+    # Days nobody owed a report (weekends, holidays, not yet due) have no rate: a gap.
     trend_rows = [
-        (day.date, percent(day.actual, day.expected), percent(day.on_time, day.expected))
-        # Days nobody owed a report (weekends, holidays) have no rate to draw.
-        for day in ComplianceDay.objects.filter(
-            province=province, date__range=(start, end), expected__gt=0
-        ).order_by("date")
+        (day, by_day[day].reporting_rate, by_day[day].on_time_rate)
+        for day in deadlines.date_range(start, end)
     ]
     headers = [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)")]
     return {
-        "start": start, "end": end,
+        "start": start, "end": end, "total": total,
         "not_reported": _not_reported(province, [today, today - dt.timedelta(days=1)]),
         "streaks": sorted((row for row in per_unit if row["streak"] >= 2),
                           key=lambda row: (-row["streak"], row["unit"])),
@@ -169,10 +179,13 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
                   [_("Date"), _("Reporting rate (%)"), _("On-time rate (%)")], trend_rows),
             Chart("areas", charts.rate_bars(_("On-time rate by former area"), "areas",
                                             by_area, "area"),
-                  [_("Former district or city"), _("On-time rate (%)"), _("Reporting rate (%)")],
-                  [[row["area"], row["on_time_rate"], row["reporting_rate"]] for row in by_area]),
+                  [_("Former district or city"), *rate_headers()[2:]],
+                  [[row["area"], *rate_cells(row["counts"])] for row in by_area]),
             Chart("units", charts.rate_bars(_("On-time rate by unit"), "units", ranked, "unit"),
                   headers,
                   [[row["unit"], row["on_time_rate"], row["reporting_rate"]] for row in ranked]),
         ],
+        "province_table": Chart(
+            "province", {}, rate_headers(), [[start, end, *rate_cells(total)]]
+        ),
     }

@@ -33,6 +33,7 @@ def compliance_index(request):
     )
     # Same rule for chart data: an invalid range downloads nothing, the page shows the error.
     downloadable = not form.is_bound or form.is_valid()
-    return (downloadable and chart_csv(request, context["charts"])) or render(
+    downloads = [*context["charts"], context["province_table"]]
+    return (downloadable and chart_csv(request, downloads)) or render(
         request, "reports/compliance.html", context
     )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from communes.models import Commune, Province
 from core.tabular import Chart
 from reports.models import ReportOutcome
-from rollups.models import CommuneDay, ComplianceDay, TargetDay
+from rollups import rates
+from rollups.models import CommuneDay, TargetDay
 from rollups.progress import STATUS_ORDER, plan_completion, with_current_status
 from targets.models import Plan, ProcedureStatistics, Target
 
@@ -17,9 +18,9 @@ from . import charts
 
 TREND_DAYS = 90
 HEATMAP_DAYS = 30
-REPORTED = (ReportOutcome.ON_TIME, ReportOutcome.LATE, ReportOutcome.RETURNED)
-# Days that do not count against a unit: not expected, or not yet past the deadline.
-NOT_OWED = (None, ReportOutcome.NOT_EXPECTED, ReportOutcome.PENDING)
+CARD_DAYS = (7, 30)
+# Days after the card's periods that may still be pending (the deadline is the next day).
+SETTLING_DAYS = 7
 
 
 def localised(obj, field: str, language: str) -> str:
@@ -27,33 +28,66 @@ def localised(obj, field: str, language: str) -> str:
     return getattr(obj, f"{field}_en" if language == "en" else f"{field}_vi")
 
 
-def percent(part: int | float | None, whole: int | float | None) -> float | None:
-    """part/whole as a percentage rounded to 0.1, or None when nothing was expected."""
-    if not whole or part is None:
-        return None
-    return round(100 * part / whole, 1)
-
-
-def compliance_summary(province: Province, today: dt.date) -> dict:
-    """Latest day with expected reports (e.g. 49/54), and on-time rates over 7 and 30 days."""
-    rows = list(
-        ComplianceDay.objects.filter(
-            province=province, date__range=(today - dt.timedelta(days=29), today)
-        ).order_by("date")
+def reporting_counts(province: Province, today: dt.date) -> dict:
+    """Counts per (unit, day) over the card's longest period and the days after it (one query)."""
+    start = today - dt.timedelta(days=max(CARD_DAYS) + SETTLING_DAYS - 1)
+    return rates.reporting_counts_by(
+        CommuneDay.objects.filter(commune__province=province, date__range=(start, today)),
+        "commune_id", "date",
     )
-    latest = next((row for row in reversed(rows) if row.expected), None)
 
-    def on_time_rate(days: int) -> float | None:
-        window = [row for row in rows if row.date > today - dt.timedelta(days=days)]
-        return percent(sum(r.on_time for r in window), sum(r.expected for r in window))
 
-    return {"latest": latest, "on_time_7": on_time_rate(7), "on_time_30": on_time_rate(30)}
+def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
+    """The reporting card. Its periods end on the last day before any day that is not yet due
+    (today, or a day with a unit-day still pending), so they count only days whose deadline has
+    passed; its figure is the latest such day with reports owed (reported/owed, e.g. 49/54)."""
+    by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
+    for (_unit, day), counts in by_unit_day.items():
+        by_day[day] += counts
+    # Today is never due under the default rules (deadline: the next day); an earlier day is not
+    # due while a unit-day of it is still pending.
+    not_due = min([today, *(day for day, counts in by_day.items() if counts.pending)])
+    end = not_due - dt.timedelta(days=1)
+    latest = max((day for day, c in by_day.items() if c.owed and day <= end), default=None)
+    periods = []
+    for days in CARD_DAYS:
+        start = end - dt.timedelta(days=days - 1)
+        periods.append({
+            "days": days, "start": start, "end": end,
+            "counts": sum((c for day, c in by_day.items() if start <= day <= end),
+                          rates.RateCounts()),
+        })
+    return {"latest": latest, "latest_counts": by_day.get(latest), "periods": periods,
+            "end": end, "not_yet_due": not_due}
+
+
+def card_table(summary: dict) -> Chart:
+    """The reporting card's figures as rows, for its CSV (`?csv=reporting`)."""
+    rows = []
+    if summary["latest"]:
+        rows.append((summary["latest"], summary["latest"], summary["latest_counts"]))
+    rows += [(p["start"], p["end"], p["counts"]) for p in summary["periods"]]
+    return Chart(
+        "reporting", {}, rate_headers(),
+        [[first, last, *rate_cells(counts)] for first, last, counts in rows],
+    )
+
+
+def rate_headers() -> list[str]:
+    return [_("From"), _("To"), _("Reports owed"), _("On time"), _("Late"),
+            _("Reported"), _("Reporting rate (%)"), _("On-time rate (%)")]
+
+
+def rate_cells(counts: rates.RateCounts) -> list:
+    return [counts.owed, counts.on_time, counts.late, counts.reported, counts.reporting_rate,
+            counts.on_time_rate]
 
 
 def overview(language: str, today: dt.date, province: Province | None) -> dict:
     """Everything the overview page shows. A fixed number of queries, whatever the data size."""
     if province is None:
         return {"province": None}
+    by_unit_day = reporting_counts(province, today)
     plan = Plan.objects.filter(province=province).order_by("-year").first()
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
@@ -70,7 +104,8 @@ def overview(language: str, today: dt.date, province: Province | None) -> dict:
         "units_by_kind": units_by_kind,
         "unit_count": sum(row["count"] for row in units_by_kind),
         "procedures": ProcedureStatistics.objects.filter(province=province).first(),
-        "compliance": compliance_summary(province, today),
+        "compliance": (summary := compliance_summary(by_unit_day, today)),
+        "card": card_table(summary),
         "charts": [],
     }
     if plan is not None:
@@ -87,7 +122,7 @@ def overview(language: str, today: dt.date, province: Province | None) -> dict:
             _status_chart(completion),
             _trend_chart(plan, language, today),
         ]
-    context["charts"] += _reporting_charts(province, today)
+    context["charts"] += _reporting_charts(province, today, summary, by_unit_day)
     return context
 
 
@@ -134,7 +169,8 @@ def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
     )
 
 
-def _reporting_charts(province: Province, today: dt.date) -> list[Chart]:
+def _reporting_charts(province: Province, today: dt.date, summary: dict,
+                      by_unit_day: dict) -> list[Chart]:
     start = today - dt.timedelta(days=HEATMAP_DAYS - 1)
     days = [start + dt.timedelta(days=offset) for offset in range(HEATMAP_DAYS)]
     units = list(Commune.objects.filter(province=province).active_on(today).only("id", "name"))
@@ -154,16 +190,17 @@ def _reporting_charts(province: Province, today: dt.date) -> list[Chart]:
             for unit, row in zip(units, grid, strict=True)
         ],
     )
+    # The ranking covers the card's 30 days (deadline passed), so its counts sum to the card's.
+    period = summary["periods"][-1]
+    by_unit: dict[int, rates.RateCounts] = defaultdict(rates.RateCounts)
+    for (unit_id, day), counts in by_unit_day.items():
+        if period["start"] <= day <= period["end"]:
+            by_unit[unit_id] += counts
     ranking = []
-    for unit, row in zip(units, grid, strict=True):
-        expected = sum(1 for cell in row if cell not in NOT_OWED)
-        reported = sum(1 for cell in row if cell in REPORTED)
-        on_time = sum(1 for cell in row if cell == ReportOutcome.ON_TIME)
-        ranking.append({
-            "unit": unit.name,
-            "on_time_rate": percent(on_time, expected),
-            "reporting_rate": percent(reported, expected),
-        })
+    for unit in units:
+        counts = by_unit.get(unit.id, rates.RateCounts())
+        ranking.append({"unit": unit.name, "on_time_rate": counts.on_time_rate,
+                        "reporting_rate": counts.reporting_rate})
     ranking.sort(key=lambda row: (-(row["on_time_rate"] or -1), row["unit"]))
     ranked = Chart(
         "ranking", charts.compliance_ranking(ranking),

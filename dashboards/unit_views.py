@@ -25,6 +25,6 @@ def commune_detail(request, code: str):
     commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
     context = unit_detail(commune, get_language(), timezone.localdate())
     context["base_query"] = ""
-    return chart_csv(request, context["charts"]) or render(
+    return chart_csv(request, [*context["charts"], context["rate_table"]]) or render(
         request, "communes/commune_detail.html", context
     )

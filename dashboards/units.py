@@ -2,53 +2,45 @@
 
 import datetime as dt
 
-from django.db.models import Count, F, FloatField, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from core.tabular import Chart
 from reports.models import ReportOutcome
+from rollups import rates
 from rollups.models import CommuneDay, CommuneTargetDay, TargetDay
 
 from . import charts
-from .overview import NOT_OWED, REPORTED, localised, percent
+from .overview import localised, rate_cells, rate_headers
 
 RATE_DAYS = 30
 CALENDAR_DAYS = 91
 
 
 def with_reporting(communes: QuerySet, today: dt.date, days: int = RATE_DAYS) -> QuerySet:
-    """Annotate units with `reporting_rate` and `on_time_rate` (%) over the last `days` days and
-    `last_report` (date of the latest report ever). A day counts once it is owed: expected and
-    past its deadline (not "pending")."""
-    window = Q(reporting_days__date__range=(today - dt.timedelta(days=days - 1), today))
-    owed = window & ~Q(reporting_days__outcome__in=[c for c in NOT_OWED if c])
-    counted = communes.annotate(
-        owed_days=Count("reporting_days", filter=owed),
-        reported_days=Count(
-            "reporting_days", filter=window & Q(reporting_days__outcome__in=REPORTED)
-        ),
-        on_time_days=Count(
-            "reporting_days", filter=window & Q(reporting_days__outcome=ReportOutcome.ON_TIME)
-        ),
-    )
-    owed_float = NullIf(Cast(F("owed_days"), FloatField()), 0.0)
-    last = CommuneDay.objects.filter(commune=OuterRef("pk"), outcome__in=REPORTED).order_by("-date")
+    """Annotate units with their counts and `reporting_rate`/`on_time_rate` (%) over the last
+    `days` days (`rollups.rates`: days not yet due are not owed), and `last_report` (date of
+    the latest report ever)."""
+    start, end = today - dt.timedelta(days=days - 1), today
+    counted = communes.annotate(**rates.count_annotations(
+        "reporting_days", "reporting_days__", rates.window(start, end, "reporting_days__")
+    ))
+    last = CommuneDay.objects.filter(commune=OuterRef("pk"), report__isnull=False).order_by("-date")
     return counted.annotate(
-        reporting_rate=100.0 * Cast(F("reported_days"), FloatField()) / owed_float,
-        on_time_rate=100.0 * Cast(F("on_time_days"), FloatField()) / owed_float,
-        last_report=Subquery(last.values("date")[:1]),
+        **rates.rate_annotations(), last_report=Subquery(last.values("date")[:1]),
     )
 
 
 def unit_detail(commune, language: str, today: dt.date) -> dict:
     start = today - dt.timedelta(days=CALENDAR_DAYS - 1)
-    days = list(
-        CommuneDay.objects.filter(commune=commune, date__range=(start, today))
-        .order_by("date").values_list("date", "outcome")
+    # One query: each day's outcome with the rule's counts, summed over the rate's window.
+    unit_days = rates.reporting_counts_by(
+        CommuneDay.objects.filter(commune=commune, date__range=(start, today)), "date", "outcome"
     )
-    recent = [outcome for day, outcome in days if day > today - dt.timedelta(days=RATE_DAYS)]
-    owed = sum(1 for outcome in recent if outcome not in NOT_OWED)
+    days = sorted(unit_days)
+    first, last = today - dt.timedelta(days=RATE_DAYS - 1), today
+    counts = sum((c for (day, _o), c in unit_days.items() if first <= day <= last),
+                 rates.RateCounts())
     labels = dict(ReportOutcome.choices)
     calendar = Chart(
         "calendar", charts.report_calendar(days), [_("Date"), _("Outcome")],
@@ -95,8 +87,8 @@ def unit_detail(commune, language: str, today: dt.date) -> dict:
         "commune": commune,
         "readiness": commune.readiness(),
         "focal_points": list(commune.focal_points.all()),
-        "reporting_rate": percent(sum(1 for o in recent if o in REPORTED), owed),
-        "on_time_rate": percent(sum(1 for o in recent if o == ReportOutcome.ON_TIME), owed),
+        "rate_counts": counts, "rate_start": first, "rate_end": last,
         "indicators_day": last_day,
         "charts": [versus, calendar],
+        "rate_table": Chart("reporting", {}, rate_headers(), [[first, last, *rate_cells(counts)]]),
     }

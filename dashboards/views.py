@@ -16,4 +16,5 @@ def home(request):
     """The province at a glance (every signed-in role): plan completion, today's reporting,
     procedures, and the charts behind them."""
     context = overview(get_language(), timezone.localdate(), province_for(request))
-    return chart_csv(request, context.get("charts", [])) or render(request, "home.html", context)
+    downloads = [*context.get("charts", []), *([context["card"]] if "card" in context else [])]
+    return chart_csv(request, downloads) or render(request, "home.html", context)

@@ -5,8 +5,10 @@ Definitions (README, "Roll-ups"), over expected unit-days only:
   and the unit is active that day (`Commune.active_on`);
 - outcome: returned (report sent back for correction), late (`DailyReport.is_late`), on time,
   pending (no report, deadline not passed yet), missing (no report after the deadline),
-  not_expected (no report owed; a report sent anyway still shows as on time / late);
-- actual = on time + late; reporting rate = actual / expected; on-time rate = on time / expected.
+  not_expected (no report owed; a report sent anyway still shows as on time / late, with
+  expected=False, so the rate rule leaves it out);
+- ComplianceDay keeps the province's daily counts of expected unit-days for the admin. Rates are
+  never computed here or from ComplianceDay: `rollups.rates` is the one rule.
 """
 
 import datetime as dt

@@ -106,7 +106,9 @@ class CommuneDay(models.Model):
 
 
 class ComplianceDay(models.Model):
-    """A province's reporting compliance on a day, counting expected unit-days only."""
+    """A province's reporting counts on a day, counting expected unit-days only (for the admin
+    and audits). No page computes a rate from it: rates come from `rollups.rates`, over
+    CommuneDay, because `expected` here includes days not yet due."""
 
     province = models.ForeignKey(
         "communes.Province", on_delete=models.CASCADE, related_name="compliance_days"
@@ -134,11 +136,3 @@ class ComplianceDay(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.actual}/{self.expected}"
 
-    @property
-    def reporting_rate(self) -> float | None:
-        """actual / expected (DHIS2's definition, over expected unit-days only)."""
-        return self.actual / self.expected if self.expected else None
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return self.on_time / self.expected if self.expected else None
