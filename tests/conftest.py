@@ -1,4 +1,9 @@
-"""Shared fixtures: the people every view test starts from, and Quang Ninh's data."""
+"""Shared fixtures: the people every view test starts from, and Quang Ninh's data.
+
+People: `focal_a` (focal point of unit A, Phường Hồng Gai), `focal_b` (of unit B, Đặc khu Cô Tô),
+`official` (provincial official), `administrator`, `anonymous`; `people` maps those names to
+them and `admin_client` is a client logged in as the administrator. Define no copies in test
+files: a local fixture of the same name silently shadows these."""
 
 import os
 
@@ -98,6 +103,27 @@ def administrator(django_user_model, quangninh):
     return make_user(
         django_user_model, "administrator", roles.ADMINISTRATORS, is_staff=True
     )
+
+
+@pytest.fixture
+def anonymous():
+    """A visitor who has not logged in: `client` without `force_login`."""
+    return None
+
+
+@pytest.fixture
+def people(focal_a, focal_b, official, administrator, anonymous):
+    """The five people every view test asks about, by name (anonymous is None)."""
+    return {"focal_a": focal_a, "focal_b": focal_b, "official": official,
+            "administrator": administrator, "anonymous": anonymous}
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    """A client logged in as the administrator. Replaces pytest-django's `admin_client` on
+    purpose: its superuser would pass every permission check, the administrator role does not."""
+    client.force_login(administrator)
+    return client
 
 
 pytest_plugins = ["tests.browser"]

@@ -21,12 +21,6 @@ def clock():
         yield traveller
 
 
-@pytest.fixture
-def people(focal_a, focal_b, official, administrator):
-    return {"focal_a": focal_a, "focal_b": focal_b, "official": official,
-            "administrator": administrator, "anonymous": None}
-
-
 def as_(client, people, who):
     if people[who] is not None:
         client.force_login(people[who])
