@@ -12,8 +12,6 @@ from reports.demo import seed_history
 from reports.models import DailyReport, DayUnlock, Holiday, ReportRevision
 from tests.reports_helpers import MONDAY, at, form_data, values_for
 
-PEOPLE = ["focal_a", "focal_b", "official", "administrator", "anonymous"]
-
 
 @pytest.fixture
 def clock():
