@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+WORKERS ?= 3
 LOCALE_DIRS := locale communes/locale targets/locale reports/locale
 # The browser tests drive this binary (tests/browser.py reads the same variable).
 CHROMIUM_PATH ?= /usr/bin/chromium
@@ -52,6 +53,14 @@ browser:
 		fi; \
 		[ -x "$(CHROMIUM_PATH)" ] || { echo "$(CHROMIUM_PATH) is still missing" >&2; exit 1; }; \
 	fi
+
+# Production start: static files hashed and compressed for WhiteNoise, migrations, gunicorn.
+# Set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and REDIS_URL) first; HOST=0.0.0.0:8000 to listen
+# beyond this machine.
+serve: compilemessages
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn dtmonitor.wsgi:application --bind $(HOST) --workers $(WORKERS)
 
 test: browser compilemessages
 	$(PY) manage.py check
