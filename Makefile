@@ -1,11 +1,16 @@
-# dtmonitor: `make run` to try it, `make test` to check it. Needs only Python 3.11 and make.
+# dtmonitor: `make run` to try it, `make test` to check it. Needs only Python 3.11 and make
+# (`make test` installs Debian's Chromium for the browser tests when it runs as root).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
+WORKERS ?= 3
 LOCALE_DIRS := locale communes/locale targets/locale reports/locale
+# The browser tests drive this binary (tests/browser.py reads the same variable).
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
 
-.PHONY: run test install messages compilemessages lint benchmark clean
+.PHONY: run serve test browser install messages compilemessages lint benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +39,30 @@ run: compilemessages
 	@echo "dtmonitor: http://$(HOST)/  (log in with a demo login above; Ctrl+C stops)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST)
 
-test: compilemessages
+# Playwright cannot download its own browser here, so the browser tests use Debian's Chromium:
+# installed with apt-get when missing and we are root, otherwise one line says what to run.
+browser:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "$(CHROMIUM_PATH) is missing: installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium || exit 1; \
+		else \
+			echo "$(CHROMIUM_PATH) is missing: run 'sudo apt-get install chromium', then make test" >&2; \
+			exit 1; \
+		fi; \
+		[ -x "$(CHROMIUM_PATH)" ] || { echo "$(CHROMIUM_PATH) is still missing" >&2; exit 1; }; \
+	fi
+
+# Production start: static files hashed and compressed for WhiteNoise, migrations, gunicorn.
+# Set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and REDIS_URL) first; HOST=0.0.0.0:8000 to listen
+# beyond this machine.
+serve: compilemessages
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	$(VENV)/bin/gunicorn dtmonitor.wsgi:application --bind $(HOST) --workers $(WORKERS)
+
+test: browser compilemessages
 	$(PY) manage.py check
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -63,6 +63,23 @@ def _parse_day(text: str) -> dt.date:
     return day
 
 
+def _unit_for(user, code: str, *, write: bool = False) -> tuple[Commune, bool]:
+    """The unit `code` if the user may see it, and whether they report for it.
+
+    Every report view looks a unit up here, whatever the method: a unit the user may not see
+    is a 404 on GET and POST alike, so a stranger cannot learn from a 403 that it exists. With
+    `write`, a unit the user may see but not report for (officials, administrators) is a 403."""
+    commune = get_object_or_404(Commune.objects.visible_to(user), code=code)
+    may_report = _may_report(user, commune.pk)
+    if write and not may_report:
+        raise PermissionDenied
+    return commune, may_report
+
+
+def _may_report(user, commune_id: int) -> bool:
+    return Commune.objects.reportable_by(user).filter(pk=commune_id).exists()
+
+
 def _form_targets(commune: Commune, day: dt.date):
     return Target.objects.reported_for(commune, day).select_related("pillar").order_by(
         "pillar__order", "pillar__code", "code"
@@ -75,14 +92,8 @@ def report_form(request, code: str, day: str):
     the day is open, read-only otherwise."""
     day = _parse_day(day)
     user = request.user
-    if request.method == "POST":
-        # Posting for a unit one does not report for is refused before anything is read.
-        commune = get_object_or_404(Commune.objects.all(), code=code)
-        if not Commune.objects.reportable_by(user).filter(pk=commune.pk).exists():
-            raise PermissionDenied
-    else:
-        commune = get_object_or_404(Commune.objects.visible_to(user), code=code)
-    may_report = Commune.objects.reportable_by(user).filter(pk=commune.pk).exists()
+    # A post for a unit one does not report for is refused before anything is read.
+    commune, may_report = _unit_for(user, code, write=request.method == "POST")
     rules = ReportingSettings.current()
     is_open = may_report and deadlines.is_day_open(commune, day, rules=rules)
     if request.method == "POST" and not is_open:
@@ -186,8 +197,7 @@ def _confirmation(result: services.SubmitResult) -> str:
 
 @login_required
 def unit_calendar_view(request, code: str):
-    commune = get_object_or_404(Commune.objects.visible_to(request.user), code=code)
-    may_report = Commune.objects.reportable_by(request.user).filter(pk=commune.pk).exists()
+    commune, may_report = _unit_for(request.user, code)
     days = unit_calendar(commune, may_report)
     # Monday-first weeks; blank cells before the first day keep the weekday columns aligned.
     padding = range(days[0].date.weekday())
@@ -205,7 +215,8 @@ def unit_calendar_view(request, code: str):
 
 
 def _report_for(user, pk: int) -> DailyReport:
-    """The report if the user may see it, else 404."""
+    """The report if the user may see its unit, else 404 (GET and POST alike); whether the user
+    may return it is `services.return_report`'s rule (403)."""
     return get_object_or_404(
         DailyReport.objects.visible_to(user).select_related("commune", "submitted_by"), pk=pk
     )
@@ -229,8 +240,7 @@ def report_detail(request, pk: int, return_form=None):
             "revisions": revisions,
             "can_review": can_review and report.status == DailyReport.Status.SUBMITTED,
             "return_error": return_form,
-            "may_report": Commune.objects.reportable_by(request.user)
-            .filter(pk=report.commune_id).exists(),
+            "may_report": _may_report(request.user, report.commune_id),
         },
         status=400 if return_form else 200,
     )

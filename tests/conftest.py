@@ -1,6 +1,12 @@
-"""Shared fixtures: the people every view test starts from, and Quang Ninh's data."""
+"""Shared fixtures: the people every view test starts from, and Quang Ninh's data.
+
+People: `focal_a` (focal point of unit A, Phường Hồng Gai), `focal_b` (of unit B, Đặc khu Cô Tô),
+`official` (provincial official), `administrator`, `anonymous`; `people` maps those names to
+them and `admin_client` is a client logged in as the administrator. Define no copies in test
+files: a local fixture of the same name silently shadows these."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -16,11 +22,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(config, items):
     """Tests that need Redis run whenever REDIS_URL is set, tests that need PostgreSQL whenever
-    DATABASE_URL points at it. In CI a missing service fails the run instead of skipping."""
+    DATABASE_URL points at it, browser tests whenever Chromium is installed (`make test`
+    installs it). In CI a missing service or browser fails the run instead of skipping."""
+    from tests.browser import CHROMIUM  # the plugin, once pytest has loaded it
+
     on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    no_browser = f"{CHROMIUM} is missing (make browser, or: sudo apt-get install chromium)"
     missing = {
         "REDIS_URL is not set": not os.environ.get("REDIS_URL"),
         "DATABASE_URL is not PostgreSQL": not on_postgres,
+        no_browser: not Path(CHROMIUM).exists(),
     }
     for item in items:
         wants = {
@@ -28,6 +39,7 @@ def pytest_collection_modifyitems(config, items):
                 item.get_closest_marker("redis") or item.get_closest_marker("worker")
             ),
             "DATABASE_URL is not PostgreSQL": bool(item.get_closest_marker("postgres")),
+            no_browser: bool(item.get_closest_marker("browser")),
         }
         for reason, wanted in wants.items():
             if wanted and missing[reason]:
@@ -107,6 +119,27 @@ def administrator(django_user_model, quangninh):
     return make_user(
         django_user_model, "administrator", roles.ADMINISTRATORS, is_staff=True
     )
+
+
+@pytest.fixture
+def anonymous():
+    """A visitor who has not logged in: `client` without `force_login`."""
+    return None
+
+
+@pytest.fixture
+def people(focal_a, focal_b, official, administrator, anonymous):
+    """The five people every view test asks about, by name (anonymous is None)."""
+    return {"focal_a": focal_a, "focal_b": focal_b, "official": official,
+            "administrator": administrator, "anonymous": anonymous}
+
+
+@pytest.fixture
+def admin_client(client, administrator):
+    """A client logged in as the administrator. Replaces pytest-django's `admin_client` on
+    purpose: its superuser would pass every permission check, the administrator role does not."""
+    client.force_login(administrator)
+    return client
 
 
 pytest_plugins = ["tests.browser"]

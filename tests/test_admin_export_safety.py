@@ -13,12 +13,6 @@ from .admin_files import export
 
 
 @pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
-@pytest.fixture
 def hostile(quangninh):
     target = Target.objects.get(plan__year=2025, code="CX-01")
     target.name_vi = '=HYPERLINK("http://evil.example","Bấm vào đây")'

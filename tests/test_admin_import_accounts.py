@@ -12,6 +12,7 @@ from communes import accounts, roles
 from communes.models import AccountLinkBatch, User
 from core import uploads
 from reports.models import DailyReport
+from tests.conftest import make_user
 
 from .admin_files import csv_bytes, xlsx_bytes
 from .admin_files import preview as post_file
@@ -28,12 +29,6 @@ def account_rows():
         ["so.lehoang", "Lê Hoàng", "hoang@quangninh.gov.vn", "", "", "Cán bộ tỉnh"],
         ["so.admin2", "Phạm Quản Trị", "qt@quangninh.gov.vn", "", "", "quản trị viên"],
     ]
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def upload(client, content: bytes, name: str):
@@ -113,8 +108,6 @@ def test_links_of_another_administrator_are_refused(
 ):
     upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
     batch = confirm(admin_client).context["result"].batch
-    from .conftest import make_user
-
     other = make_user(django_user_model, "other_admin", roles.ADMINISTRATORS, is_staff=True)
     client.force_login(other)
     response = client.get(reverse("admin:communes_user_download_links", args=[batch.pk]))

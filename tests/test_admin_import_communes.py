@@ -16,12 +16,6 @@ HEADERS = [
 ]
 
 
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
 def test_readiness_checklist_imports_with_excel_numbers_as_codes(admin_client, administrator):
     rows = [
         # Excel turned "06685" into the number 6685 and typed the date as a real date.

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from communes import roles
 from core import uploads
 from targets.models import Target
+from tests.conftest import make_user
 
 from .admin_files import (
     confirm,
@@ -43,12 +45,6 @@ def target_rows():
         [2025, "QN-26-04", "Người dân được hướng dẫn kỹ năng số", "People trained",
          "digital_society", "count", "1.234", "30/06/2026", "province", "latest", "", "", "1"],
     ]
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def errors_of(response) -> list[dict]:
@@ -253,10 +249,6 @@ def test_non_staff_cannot_reach_import_views(client, request, person, quangninh)
 
 
 def test_staff_without_change_permission_gets_403(client, django_user_model, quangninh):
-    from communes import roles
-
-    from .conftest import make_user
-
     reader = make_user(django_user_model, "reader", roles.PROVINCIAL_OFFICIALS, is_staff=True)
     client.force_login(reader)
     assert client.get(reverse("admin:targets_target_changelist")).status_code == 200

@@ -11,9 +11,7 @@ from django.utils import timezone
 from communes import roles
 from reports.models import DailyReport, Notice, ReminderSent
 from reports.reminders import missed_day, send_reminders
-from tests.conftest import PAGE_CHROME_QUERIES
-
-from .conftest import make_user
+from tests.conftest import PAGE_CHROME_QUERIES, make_user
 
 pytestmark = pytest.mark.django_db
 

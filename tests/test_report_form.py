@@ -215,6 +215,22 @@ def test_bad_dates_are_not_found(client, focal_a, commune_a, clock):
     assert client.post(url, form_data()).status_code == 404
 
 
+def test_focal_point_of_another_unit_is_not_found_on_get_and_post(
+    client, focal_b, commune_a, clock
+):
+    client.force_login(focal_b)
+    assert client.get(form_url(commune_a)).status_code == 404
+    assert client.post(form_url(commune_a), form_data()).status_code == 404
+    assert not DailyReport.objects.exists() and not ReportRevision.objects.exists()
+
+
+def test_officials_may_read_the_form_but_not_post_it(client, official, commune_a, clock):
+    client.force_login(official)
+    assert client.get(form_url(commune_a)).status_code == 200
+    assert client.post(form_url(commune_a), form_data()).status_code == 403
+    assert not DailyReport.objects.exists()
+
+
 def test_cumulative_values_warn_and_save_once_confirmed(
     client, focal_a, commune_a, cumulative_target, clock
 ):

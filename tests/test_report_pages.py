@@ -12,19 +12,11 @@ from reports.demo import seed_history
 from reports.models import DailyReport, DayUnlock, Holiday, ReportRevision
 from tests.reports_helpers import MONDAY, at, form_data, values_for
 
-PEOPLE = ["focal_a", "focal_b", "official", "administrator", "anonymous"]
-
 
 @pytest.fixture
 def clock():
     with time_machine.travel(at(MONDAY, 16), tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def people(focal_a, focal_b, official, administrator):
-    return {"focal_a": focal_a, "focal_b": focal_b, "official": official,
-            "administrator": administrator, "anonymous": None}
 
 
 def as_(client, people, who):
@@ -47,7 +39,7 @@ def report(focal_a, commune_a, clock):
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("focal_a", 302), ("focal_b", 403), ("official", 403), ("administrator", 403),
+    [("focal_a", 302), ("focal_b", 404), ("official", 403), ("administrator", 403),
      ("anonymous", "login")],
 )
 def test_posting_the_form(client, people, commune_a, clock, who, expected):
@@ -82,6 +74,22 @@ def test_reading_form_calendar_and_detail(client, people, report, commune_a, who
     if who in ("official", "administrator"):
         page = client.get(urls[0]).content.decode()
         assert "Chỉ xem" in page and 'name="version"' not in page
+
+
+def test_outsiders_get_404_on_every_report_page_whatever_the_method(
+    client, focal_b, report, commune_a
+):
+    client.force_login(focal_b)
+    for url in (
+        reverse("reports:form", args=[commune_a.code, MONDAY.isoformat()]),
+        reverse("reports:calendar", args=[commune_a.code]),
+        reverse("reports:detail", args=[report.pk]),
+        reverse("reports:return", args=[report.pk]),
+    ):
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url, form_data() | {"comment": "x"}).status_code == 404, url
+    report.refresh_from_db()
+    assert report.status == "submitted" and report.version == 1
 
 
 @pytest.mark.parametrize(
