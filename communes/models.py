@@ -90,10 +90,10 @@ class User(AbstractUser):
         return self.is_superuser or self.scope in (self.Scope.NATIONAL, self.Scope.PROVINCE)
 
     @cached_property
-    def sees_everything(self) -> bool:
-        """Reads and reviews every unit of their province: province officials and
-        administrators, and superusers. False for national accounts, which read every
-        province but write nothing (reports.services.can_review asks this)."""
+    def reviews_reports(self) -> bool:
+        """Reviews (returns) the reports of every unit of their province: province officials
+        and administrators, and superusers. False for national accounts, which read every
+        province but write nothing."""
         if self.is_superuser:
             return True
         return self.scope == self.Scope.PROVINCE and self.groups.filter(

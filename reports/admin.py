@@ -136,10 +136,11 @@ class ReportRevisionAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(RollupRequest)
-class RollupRequestAdmin(ReadOnlyAdmin):
+class RollupRequestAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
     """Unit-days whose roll-up has not run yet: empty in normal operation; rows that stay
     mean the broker or the workers are down (the sweeper clears them once they are back)."""
 
+    province_path = "commune__province"
     list_display = ("date", "commune", "requested_at")
     search_fields = ("commune__name", "commune__code")
     list_select_related = ("commune",)

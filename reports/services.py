@@ -65,7 +65,7 @@ def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
 
 def can_review(user) -> bool:
     """Provincial officials and administrators review (return) reports."""
-    return user.is_authenticated and user.sees_everything
+    return user.is_authenticated and user.reviews_reports
 
 
 def submit_report(

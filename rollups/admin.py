@@ -2,13 +2,15 @@
 
 from django.contrib import admin
 
+from communes.admin_scope import ProvinceScopedAdmin
 from core.readonly_admin import ReadOnlyAdmin
 
 from .models import CommuneDay, CommuneTargetDay, ComplianceDay, PlanDay, TargetDay
 
 
 @admin.register(TargetDay)
-class TargetDayAdmin(ReadOnlyAdmin):
+class TargetDayAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "target__plan__province"
     list_display = ("date", "target", "value", "completion_percent", "projected_value", "status",
                     "updated_at")
     list_filter = ("status", "target__plan", "target__pillar")
@@ -17,7 +19,8 @@ class TargetDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommuneTargetDay)
-class CommuneTargetDayAdmin(ReadOnlyAdmin):
+class CommuneTargetDayAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "commune__province"
     list_display = ("date", "target", "commune", "value", "completion", "updated_at")
     list_filter = ("target__plan", "target")
     search_fields = ("target__code", "commune__name")
@@ -25,7 +28,8 @@ class CommuneTargetDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PlanDay)
-class PlanDayAdmin(ReadOnlyAdmin):
+class PlanDayAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "plan__province"
     list_display = ("date", "plan", "total", "completed", "on_track", "at_risk", "behind",
                     "overdue", "no_data", "updated_at")
     list_filter = ("plan",)
@@ -33,7 +37,8 @@ class PlanDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommuneDay)
-class CommuneDayAdmin(ReadOnlyAdmin):
+class CommuneDayAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "commune__province"
     list_display = ("date", "commune", "expected", "outcome", "report", "updated_at")
     list_filter = ("outcome", "expected", "commune__kind")
     search_fields = ("commune__name", "commune__code")
@@ -41,7 +46,8 @@ class CommuneDayAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ComplianceDay)
-class ComplianceDayAdmin(ReadOnlyAdmin):
+class ComplianceDayAdmin(ProvinceScopedAdmin, ReadOnlyAdmin):
+    province_path = "province"
     list_display = ("date", "province", "expected", "actual", "on_time", "late", "returned",
                     "updated_at")
     list_filter = ("province",)
