@@ -3,6 +3,7 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
@@ -16,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import uploads
 from core.importexport import SafeImportExportMixin
 
-from . import accounts
+from . import accounts, roles
 from .admin_scope import NationalDataAdmin, ProvinceScopedAdmin
 from .models import AccountLinkBatch, Commune, Province, User
 from .resources import CommuneResource
@@ -93,12 +94,37 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
                            "scope", "province")}),
     )
 
+    def get_queryset(self, request):
+        # A superuser's account is out of reach (its page, its password form, its history)
+        # for everyone but superusers: otherwise an administrator could take it over.
+        accounts = super().get_queryset(request)
+        if not request.user.is_superuser:
+            accounts = accounts.filter(is_superuser=False)
+        return accounts
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the history rows when the queryset hides the
+        # account; what is out of reach must stay so.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
-        # Only superusers make superusers or grant permissions outside the roles.
+        # Only superusers make superusers or staff, or grant permissions outside the roles;
+        # for everyone else staff status follows the administrators role (save_related).
         readonly = super().get_readonly_fields(request, obj)
         if not request.user.is_superuser:
-            readonly = (*readonly, "is_superuser", "user_permissions")
+            readonly = (*readonly, "is_superuser", "is_staff", "user_permissions")
         return readonly
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            account = form.instance
+            staff = account.groups.filter(name=roles.ADMINISTRATORS).exists()
+            if account.is_staff != staff:
+                account.is_staff = staff
+                account.save(update_fields=["is_staff"])
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         # National (read-everything) accounts are made by superusers only.
