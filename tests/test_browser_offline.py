@@ -12,7 +12,7 @@ from django.utils import timezone
 from communes import roles
 from reports import services
 from reports.models import DailyReport, ReportRevision
-from tests.browser import CHROMIUM_ARGS, log_in, screenshot
+from tests.browser import log_in, screenshot
 from tests.conftest import make_user
 from tests.reports_helpers import daily_targets, values_for
 
@@ -236,5 +236,3 @@ def test_the_form_renders_within_3_seconds_on_a_slow_mobile_link(
     assert page.locator("script[src*=plotly]").count() == 0
     context.close()
 
-
-assert CHROMIUM_ARGS  # the shared launch flags apply here as well
