@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from communes.converters import UnitCodeConverter
+from reports import offline
 from reports import views as report_views
 
 # Registered before the apps' URLconfs are imported: they use it.
@@ -31,6 +32,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notices/<int:pk>/dismiss/", report_views.dismiss_notice, name="dismiss_notice"),
     path("admin/", admin.site.urls),
+    # At the root so the worker's scope covers /reports/ (see reports.offline).
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
 ]
 
 handler500 = "dtmonitor.request_ids.server_error"

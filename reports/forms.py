@@ -1,5 +1,6 @@
 """The focal point's daily form: one field per target units report, then note and blockers."""
 
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -38,6 +39,15 @@ class DailyReportForm(forms.Form):
         error_messages={
             key: _("This form is damaged or out of date: open the report again.")
             for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    # One key per submission: the device's JS replaces it with a fresh one for each press of
+    # "submit" and resends it with every retry; without JS this server-made one still makes a
+    # re-POST of the same page (reload after a lost response) harmless.
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput, required=False, initial=uuid.uuid4,
+        error_messages={
+            "invalid": _("This form is damaged or out of date: open the report again.")
         },
     )
     note = forms.CharField(

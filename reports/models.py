@@ -199,13 +199,19 @@ class ReportRevision(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     # Text fields are small and rarely change; their old/new values are kept here whole.
     text_changes = models.JSONField(_("text changes"), default=dict, blank=True)
+    # Chosen by the device for one submission and sent again with every retry of it: a retry
+    # after a lost response finds this revision instead of writing a second one.
+    idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report revision")
         verbose_name_plural = _("report revisions")
         ordering = ["report", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["report", "version"], name="revision_one_per_version")
+            models.UniqueConstraint(fields=["report", "version"], name="revision_one_per_version"),
+            models.UniqueConstraint(
+                fields=["report", "idempotency_key"], name="revision_one_per_idempotency_key"
+            ),
         ]
 
     def __str__(self) -> str:

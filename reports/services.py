@@ -6,6 +6,7 @@ a `ReportRevision` for each change, so the history is exactly what happened.
 
 import datetime as dt
 import logging
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,6 +48,9 @@ class SubmitResult:
     revision: ReportRevision | None  # None when nothing changed (e.g. a double click)
     created: bool
     changes: list[ValueChange] = field(default_factory=list)
+    # True when this answers a retry: the idempotency key was already stored with `revision`,
+    # nothing was written now.
+    replayed: bool = False
 
 
 def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
@@ -77,6 +81,7 @@ def submit_report(
     blockers: str = "",
     expected_version: int | None = None,
     now: dt.datetime | None = None,
+    idempotency_key: uuid.UUID | str | None = None,
 ) -> SubmitResult:
     """Create or update the report of `commune` for `day` with `values` (target id → value).
 
@@ -84,10 +89,22 @@ def submit_report(
     report has changed since, `StaleReport` is raised and nothing is written, unless the submitted
     content is identical to what is stored (a double click), which is a no-op. `None` skips
     that check: the later submission wins and both are recorded.
+
+    `idempotency_key` (a UUID the device chose for this submission and sends again with every
+    retry) is stored with the revision; when a revision of this report already holds it, that
+    stored result is returned (`replayed=True`) and nothing is written, even if the report has
+    changed or the day has closed since. A different key with identical content is the no-op
+    above.
     Raises PermissionDenied (not a unit the user reports for), DayClosed, ValidationError.
     """
     if not Commune.objects.reportable_by(user).filter(pk=commune.pk).exists():
         raise PermissionDenied("not a unit this user reports for")
+    if idempotency_key is not None:
+        idempotency_key = _parse_key(idempotency_key)
+        # Answer a retry before anything else: the day may have closed since the first try.
+        replay = _replay(commune, day, idempotency_key)
+        if replay is not None:
+            return replay
     now = now or timezone.now()
     if not deadlines.is_day_open(commune, day, today=timezone.localdate(now)):
         raise DayClosed("day closed for submission")
@@ -106,7 +123,8 @@ def submit_report(
         try:
             with transaction.atomic():
                 result = _submit_locked(
-                    user, commune, day, values, note, blockers, expected_version, now, targets
+                    user, commune, day, values, note, blockers, expected_version, now, targets,
+                    idempotency_key,
                 )
                 if result.revision is not None:
                     request_rollup(commune.pk, day)
@@ -125,7 +143,36 @@ def _is_deadlock(error: OperationalError) -> bool:
     return getattr(error.__cause__, "pgcode", None) == DEADLOCK_DETECTED
 
 
-def _submit_locked(user, commune, day, values, note, blockers, expected_version, now, targets):
+def _parse_key(key: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(key, uuid.UUID):
+        return key
+    try:
+        return uuid.UUID(str(key))
+    except ValueError as error:
+        raise ValidationError(_("This form is damaged or out of date: open the report again.")) \
+            from error
+
+
+def _replay(commune: Commune, day: dt.date, key: uuid.UUID) -> SubmitResult | None:
+    """The stored result of the submission that carried `key`, if one was written."""
+    revision = (
+        ReportRevision.objects.filter(
+            report__commune=commune, report__date=day, idempotency_key=key
+        )
+        .select_related("report__submitted_by", "changed_by")
+        .first()
+    )
+    if revision is None:
+        return None
+    return SubmitResult(
+        revision.report, revision, revision.kind == ReportRevision.Kind.SUBMITTED,
+        list(revision.value_changes.all()), replayed=True,
+    )
+
+
+def _submit_locked(
+    user, commune, day, values, note, blockers, expected_version, now, targets, key=None
+):
     # Lock the report row only: `.first()` on the default ordering joined the unit and locked
     # its row too, in the opposite order to the roll-up's foreign-key checks (deadlocks under
     # threaded workers).
@@ -147,7 +194,7 @@ def _submit_locked(user, commune, day, values, note, blockers, expected_version,
         )
         revision = ReportRevision.objects.create(
             report=report, version=1, kind=ReportRevision.Kind.SUBMITTED, changed_by=user,
-            changed_at=now,
+            changed_at=now, idempotency_key=key,
         )
         changes = ValueChange.objects.bulk_create(
             ValueChange(revision=revision, target_id=pk, new_value=value)
@@ -155,6 +202,12 @@ def _submit_locked(user, commune, day, values, note, blockers, expected_version,
         )
         return SubmitResult(report, revision, True, changes)
 
+    if key is not None:
+        # Checked again under the row lock: concurrent retries of one submission wait here for
+        # the first, then find its revision.
+        replay = _replay(commune, day, key)
+        if replay is not None:
+            return replay
     stored = {v.target_id: v for v in report.values.all()}
     value_diff = {
         pk: (stored[pk].value if pk in stored else None, value)
@@ -187,7 +240,7 @@ def _submit_locked(user, commune, day, values, note, blockers, expected_version,
     revision = ReportRevision.objects.create(
         report=report, version=report.version,
         kind=ReportRevision.Kind.RESUBMITTED if returned else ReportRevision.Kind.EDITED,
-        changed_by=user, changed_at=now, text_changes=text_diff,
+        changed_by=user, changed_at=now, text_changes=text_diff, idempotency_key=key,
     )
     changes = ValueChange.objects.bulk_create(
         ValueChange(revision=revision, target_id=pk, old_value=old, new_value=new)

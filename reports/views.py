@@ -19,7 +19,7 @@ from communes.models import Commune
 from core.numbers import format_number
 from targets.models import Target
 
-from . import deadlines, services
+from . import deadlines, offline, services
 from .calendar import STATES, unit_calendar
 from .filters import DailyReportFilter
 from .forms import DailyReportForm
@@ -111,6 +111,7 @@ def report_form(request, code: str, day: str):
                     user, commune, day, form.values(),
                     note=form.cleaned_data["note"], blockers=form.cleaned_data["blockers"],
                     expected_version=form.cleaned_data["version"] or 0,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except services.StaleReport:
                 conflict = True
@@ -120,7 +121,13 @@ def report_form(request, code: str, day: str):
                 form.add_error(None, error)
             else:
                 messages.success(request, _confirmation(result))
+                if offline.wants_json(request):
+                    return offline.saved_answer(
+                        result, _form_url(commune, day), _confirmation(result)
+                    )
                 return redirect(_form_url(commune, day))
+        if offline.wants_json(request):
+            return offline.refused_answer(form, report, conflict)
     else:
         form = _unbound_form(report, targets, last)
 
@@ -185,7 +192,10 @@ def _confirmation(result: services.SubmitResult) -> str:
     report = result.report
     if result.revision is None:
         return _("Nothing changed: the report was already saved with these values.")
-    saved_at = formats.date_format(timezone.localtime(report.updated_at), "DATETIME_FORMAT")
+    # The revision's time, not the report's: a retry answered later says the same thing.
+    saved_at = formats.date_format(
+        timezone.localtime(result.revision.changed_at), "DATETIME_FORMAT"
+    )
     timeliness = _("counted as late") if report.is_late else _("counted as on time")
     if result.created:
         return _("Report saved at %(time)s, %(timeliness)s.") % {
