@@ -1,17 +1,20 @@
 """Thin views over `reports.services`: parse the request, call one function, render."""
 
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -25,6 +28,13 @@ from .filters import DailyReportFilter
 from .forms import DailyReportForm
 from .models import DailyReport, Notice, ReportingSettings, ValueChange
 from .tables import DailyReportTable
+
+logger = logging.getLogger(__name__)
+
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "The server could not save the report (database unavailable): nothing was saved. Your "
+    "values are kept below: send again in a moment."
+)
 
 
 @login_required
@@ -102,7 +112,7 @@ def report_form(request, code: str, day: str):
     report = _current_report(commune, day)
     targets = list(_form_targets(commune, day))
     last = services.last_values(commune, day)
-    conflict = False
+    conflict = unavailable = False
     if request.method == "POST":
         form = DailyReportForm(request.POST, targets=targets, last_values=last)
         if form.is_valid():
@@ -119,6 +129,18 @@ def report_form(request, code: str, day: str):
                 form = _unbound_form(report, targets, last)
             except ValidationError as error:
                 form.add_error(None, error)
+            except (OperationalError, InterfaceError):
+                # The database went away mid-write: its transaction rolled back, so nothing
+                # was saved. Say so, keep what was typed, and let the phone send it again.
+                logger.exception("database lost while saving unit %s on %s", commune.pk, day)
+                close_old_connections()
+                unavailable = True
+                if offline.wants_json(request):
+                    return JsonResponse(
+                        {"status": "unavailable", "message": str(DATABASE_UNAVAILABLE)},
+                        status=503,
+                    )
+                form.add_error(None, DATABASE_UNAVAILABLE)
             else:
                 messages.success(request, _confirmation(result))
                 if offline.wants_json(request):
@@ -148,7 +170,8 @@ def report_form(request, code: str, day: str):
         ),
         "today": timezone.localdate(),
     }
-    return render(request, "reports/form.html", context, status=409 if conflict else 200)
+    status = 409 if conflict else 503 if unavailable else 200
+    return render(request, "reports/form.html", context, status=status)
 
 
 def _current_report(commune: Commune, day: dt.date) -> DailyReport | None:
