@@ -3,12 +3,16 @@
 administrators and national accounts, each for the provinces `Province.objects.visible_to`
 gives them."""
 
+import re
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
 from .models import Province
+
+# Official province codes are two digits ("22"); anything else names no province.
+PROVINCE_CODE = re.compile(r"[0-9]{1,3}")
 
 
 def province_wide(view):
@@ -32,6 +36,8 @@ def province_for(request) -> Province | None:
     provinces = Province.objects.visible_to(request.user)
     code = request.GET.get("province")
     if code:
+        if not PROVINCE_CODE.fullmatch(code):
+            raise Http404("not a province code")
         province = provinces.filter(code=code).first()
         if province is None:
             raise Http404("no such province for this user")
