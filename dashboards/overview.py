@@ -14,6 +14,7 @@ from rollups.progress import STATUS_ORDER, plan_completion, with_current_status
 from targets.models import Plan, ProcedureStatistics, Target
 
 from . import charts
+from .plan_summary import chosen_plan, key_task_summary, plan_as_of, science_summary
 
 TREND_DAYS = 90
 HEATMAP_DAYS = 30
@@ -50,12 +51,15 @@ def compliance_summary(province: Province, today: dt.date) -> dict:
     return {"latest": latest, "on_time_7": on_time_rate(7), "on_time_30": on_time_rate(30)}
 
 
-def overview(language: str, today: dt.date) -> dict:
-    """Everything the overview page shows. A fixed number of queries, whatever the data size."""
+def overview(language: str, today: dt.date, plan_id: str | None = None) -> dict:
+    """Everything the overview page shows. A fixed number of queries, whatever the data size.
+
+    The plan shown is `?plan=<id>` or the plan in force today (see `chosen_plan`); an ended
+    plan's figures are those of its last day."""
     province = Province.objects.first()
     if province is None:
         return {"province": None}
-    plan = Plan.objects.filter(province=province).first()
+    plan, plans = chosen_plan(province, today, plan_id)
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
         .values_list("kind").annotate(count=Count("id")).order_by()
@@ -73,11 +77,16 @@ def overview(language: str, today: dt.date) -> dict:
         "procedures": ProcedureStatistics.objects.filter(province=province).first(),
         "compliance": compliance_summary(province, today),
         "charts": [],
+        "plans": plans,
+        "science": science_summary(province),
     }
     if plan is not None:
-        completion = plan_completion(plan, today)
+        context["key_tasks"] = key_task_summary(plan, today)
+        context["plan_day"] = plan_day = plan_as_of(plan, today)
+        context["plan_ended"] = plan_day < today
+        completion = plan_completion(plan, plan_day)
         targets = list(
-            with_current_status(plan.targets.in_plan().select_related("pillar"), today)
+            with_current_status(plan.targets.in_plan().select_related("pillar"), plan_day)
         )
         context.update(completion=completion, status_rows=[
             (str(status.label), status.value, completion.counts.get(status.value, 0))
@@ -86,7 +95,7 @@ def overview(language: str, today: dt.date) -> dict:
         context["charts"] += [
             _pillar_chart(targets, language),
             _status_chart(completion),
-            _trend_chart(plan, language, today),
+            _trend_chart(plan, language, plan_day),
         ]
     context["charts"] += _reporting_charts(province, today)
     return context

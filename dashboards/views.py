@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from core.tabular import chart_csv
+from core.tabular import chart_csv, query_without
 
 from .overview import overview
 
@@ -14,5 +14,6 @@ from .overview import overview
 def home(request):
     """The province at a glance (every signed-in role): plan completion, today's reporting,
     procedures, and the charts behind them."""
-    context = overview(get_language(), timezone.localdate())
+    context = overview(get_language(), timezone.localdate(), request.GET.get("plan"))
+    context["base_query"] = query_without(request, "csv")
     return chart_csv(request, context.get("charts", [])) or render(request, "home.html", context)

@@ -5,6 +5,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class PlanQuerySet(models.QuerySet):
+    def of_province(self, province):
+        return self.filter(province=province)
+
+    def shown_on(self, day):
+        """The plan a page opens on by default: the plan of `day`'s year, else the latest."""
+        plans = self.order_by("-year")
+        return plans.filter(year=day.year).first() or plans.first()
+
+
 class Plan(models.Model):
     """A yearly digital-transformation plan, e.g. the province's 2025 plan."""
 
@@ -24,8 +34,14 @@ class Plan(models.Model):
         ),
     )
     note = models.TextField(_("note"), blank=True)
+    programme = models.ForeignKey(
+        "targets.Programme", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="plans", verbose_name=_("programme"),
+        help_text=_("The long-term programme this yearly plan implements."),
+    )
 
     history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")
@@ -159,6 +175,11 @@ class Target(models.Model):
         default=ManualStatus.NONE,
     )
     reference = models.TextField(_("reference"), blank=True)
+    programme_target = models.ForeignKey(
+        "targets.ProgrammeTarget", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="contributions", verbose_name=_("programme target"),
+        help_text=_("The long-term target this yearly target is a step towards."),
+    )
 
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
@@ -303,3 +324,9 @@ class TargetStatus(models.TextChoices):
     BEHIND = "behind", _("behind")
     OVERDUE = "overdue", _("overdue")
     NO_DATA = "no_data", _("no data")
+
+
+# Models kept in their own modules, registered with this app by being imported here.
+from .key_tasks import KeyTask, KeyTaskUpdate, TaskStatus  # noqa: E402, F401
+from .programmes import Programme, ProgrammeTarget  # noqa: E402, F401
+from .science import ScienceTask, ScienceTaskStatistics  # noqa: E402, F401
