@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.importexport import SafeImportExportMixin
 
-from .key_tasks import record_progress
+from .key_tasks import TaskStatus, record_progress
 from .models import (
     KeyTask,
     KeyTaskUpdate,
@@ -162,10 +163,6 @@ class KeyTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("status today"))
     def status_today(self, obj):
-        from django.utils import timezone
-
-        from .key_tasks import TaskStatus
-
         return TaskStatus(task_status(obj, timezone.localdate())).label
 
 

@@ -9,11 +9,6 @@ class PlanQuerySet(models.QuerySet):
     def of_province(self, province):
         return self.filter(province=province)
 
-    def shown_on(self, day):
-        """The plan a page opens on by default: the plan of `day`'s year, else the latest."""
-        plans = self.order_by("-year")
-        return plans.filter(year=day.year).first() or plans.first()
-
 
 class Plan(models.Model):
     """A yearly digital-transformation plan, e.g. the province's 2025 plan."""
