@@ -323,3 +323,31 @@ def unit_vs_province(rows: Sequence[dict], unit_name: str) -> dict:
     fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province")
+
+
+def programme_path(series: dict[str, dict], horizon_year: int) -> dict:
+    """Lines: each programme target's yearly values as % of its horizon target, and a dotted
+    projection to the horizon year.
+
+    series: {label: {"points": [(year, %)], "projection": % or None}}
+    """
+    fig = go.Figure()
+    for index, (label, data) in enumerate(series.items()):
+        colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
+        points = data["points"]
+        fig.add_scatter(
+            name=label, x=[year for year, _v in points], y=[value for _y, value in points],
+            mode="lines+markers", line={"color": colour, "width": 2},
+            hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+        )
+        if data["projection"] is not None and points:
+            fig.add_scatter(
+                name=_("projection to %(year)s") % {"year": horizon_year}, showlegend=False,
+                x=[points[-1][0], horizon_year], y=[points[-1][1], data["projection"]],
+                mode="lines+markers", line={"color": colour, "dash": "dot", "width": 1.5},
+                hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+            )
+    fig.add_hline(y=100, line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1})
+    fig.update_xaxes(dtick=1, title_text=_("Year"))
+    fig.update_yaxes(title_text=_("Share of the programme target (%)"), rangemode="tozero")
+    return _finish(fig, _("Path to the programme's targets"), "programme-path")

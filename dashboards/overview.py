@@ -15,6 +15,7 @@ from rollups.progress import STATUS_ORDER, plan_completion, with_current_status
 from targets.models import Plan, ProcedureStatistics, Target
 
 from . import charts
+from .plan_summary import chosen_plan, key_task_summary, plan_as_of, science_summary
 
 TREND_DAYS = 90
 HEATMAP_DAYS = 30
@@ -83,12 +84,17 @@ def rate_cells(counts: rates.RateCounts) -> list:
             counts.on_time_rate]
 
 
-def overview(language: str, today: dt.date, province: Province | None) -> dict:
-    """Everything the overview page shows. A fixed number of queries, whatever the data size."""
+def overview(
+    language: str, today: dt.date, province: Province | None, plan_id: str | None = None
+) -> dict:
+    """Everything the overview page shows. A fixed number of queries, whatever the data size.
+
+    The plan shown is `?plan=<id>` or the plan in force today (see `chosen_plan`); an ended
+    plan's figures are those of its last day."""
     if province is None:
         return {"province": None}
     by_unit_day = reporting_counts(province, today)
-    plan = Plan.objects.filter(province=province).order_by("-year").first()
+    plan, plans = chosen_plan(province, today, plan_id)
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
         .values_list("kind").annotate(count=Count("id")).order_by()
@@ -107,11 +113,16 @@ def overview(language: str, today: dt.date, province: Province | None) -> dict:
         "compliance": (summary := compliance_summary(by_unit_day, today)),
         "card": card_table(summary),
         "charts": [],
+        "plans": plans,
+        "science": science_summary(province),
     }
     if plan is not None:
-        completion = plan_completion(plan, today)
+        context["key_tasks"] = key_task_summary(plan, today)
+        context["plan_day"] = plan_day = plan_as_of(plan, today)
+        context["plan_ended"] = plan_day < today
+        completion = plan_completion(plan, plan_day)
         targets = list(
-            with_current_status(plan.targets.in_plan().select_related("pillar"), today)
+            with_current_status(plan.targets.in_plan().select_related("pillar"), plan_day)
         )
         context.update(completion=completion, status_rows=[
             (str(status.label), status.value, completion.counts.get(status.value, 0))
@@ -120,7 +131,7 @@ def overview(language: str, today: dt.date, province: Province | None) -> dict:
         context["charts"] += [
             _pillar_chart(targets, language),
             _status_chart(completion),
-            _trend_chart(plan, language, today),
+            _trend_chart(plan, language, plan_day),
         ]
     context["charts"] += _reporting_charts(province, today, summary, by_unit_day)
     return context

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import compliance_views, target_views, unit_views, views
+from . import compliance_views, programme_views, science_views, target_views, unit_views, views
 
 home_patterns = [path("", views.home, name="home")]
 
@@ -18,4 +18,13 @@ unit_patterns = [
 
 compliance_patterns = [
     path("", compliance_views.compliance_index, name="index"),
+]
+
+programme_patterns = [
+    path("programme/", programme_views.programme_index, name="index"),
+    path("programmes/<int:pk>/", programme_views.programme_detail, name="detail"),
+]
+
+science_task_patterns = [
+    path("", science_views.science_task_list, name="list"),
 ]

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from communes.access import province_for
-from core.tabular import chart_csv
+from core.tabular import chart_csv, query_without
 
 from .overview import overview
 
@@ -15,6 +15,9 @@ from .overview import overview
 def home(request):
     """The province at a glance (every signed-in role): plan completion, today's reporting,
     procedures, and the charts behind them."""
-    context = overview(get_language(), timezone.localdate(), province_for(request))
+    context = overview(
+        get_language(), timezone.localdate(), province_for(request), request.GET.get("plan")
+    )
+    context["base_query"] = query_without(request, "csv")
     downloads = [*context.get("charts", []), *([context["card"]] if "card" in context else [])]
     return chart_csv(request, downloads) or render(request, "home.html", context)

@@ -16,6 +16,8 @@ urlpatterns = [
     path("targets/", include((dashboard_urls.target_patterns, "targets"))),
     path("communes/", include((dashboard_urls.unit_patterns, "communes"))),
     path("compliance/", include((dashboard_urls.compliance_patterns, "compliance"))),
+    path("", include((dashboard_urls.programme_patterns, "programmes"))),
+    path("science-tasks/", include((dashboard_urls.science_task_patterns, "science_tasks"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from communes import roles
 from communes.models import Commune, User
-from targets.models import Target
+from targets.key_tasks import record_progress
+from targets.models import KeyTask, Plan, ScienceTask, Target
 
 from . import deadlines
 from .models import DailyReport, ReportingSettings, ReportValue
@@ -113,7 +114,7 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
     rng = random.Random(seed)
     rules = ReportingSettings.current()
     communes = list(Commune.objects.active().order_by("code"))
-    counts = {t.code: t for t in Target.objects.reported_by_communes()}
+    counts_by_year = _daily_counts_by_plan_year()
     submitters = _unit_focal_points(communes)
     existing = set(
         DailyReport.objects.filter(date__range=(end - dt.timedelta(days=days - 1), end))
@@ -144,16 +145,80 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
                     is_late=deadlines.is_late(day, submitted_at, rules),
                 )
             )
-            values_by_report.append(values)
+            values_by_report.append((_counts_in_force(counts_by_year, day), values))
 
     DailyReport.objects.bulk_create(reports, batch_size=1000)
     ReportValue.objects.bulk_create(
         (
             ReportValue.for_target(counts[code], report=report, value=Decimal(amount))
-            for report, values in zip(reports, values_by_report, strict=True)
+            for report, (counts, values) in zip(reports, values_by_report, strict=True)
             for code, amount in values.items()
             if code in counts
         ),
         batch_size=2000,
     )
     return len(reports)
+
+
+def _daily_counts_by_plan_year() -> dict[int, dict[str, Target]]:
+    """{plan year: {code: daily count}}: each plan has its own CX-01..CX-08."""
+    by_year: dict[int, dict[str, Target]] = {}
+    for target in Target.objects.reported_by_communes().select_related("plan"):
+        by_year.setdefault(target.plan.year, {})[target.code] = target
+    return by_year
+
+
+def _counts_in_force(by_year: dict[int, dict[str, Target]], day: dt.date) -> dict[str, Target]:
+    """The daily counts of the plan in force on `day`, as `Target.objects.reported_for` picks
+    it (the latest plan whose year has begun; one province in the demo)."""
+    years = [year for year in by_year if year <= day.year]
+    return by_year[max(years)] if years else {}
+
+
+# Illustrative progress of the 2025 key tasks at the end of 2025 (the province published
+# none): code -> progress (%). Recorded as updates, so the history shows where they came from.
+DEMO_KEY_TASK_PROGRESS = {
+    "NV25-01": 100, "NV25-02": 100, "NV25-03": 100, "NV25-04": 60, "NV25-05": 100, "NV25-06": 80,
+}
+DEMO_NOTE = "Minh họa (dữ liệu demo)"
+
+# A few illustrative science-and-technology tasks (the province's list is not public).
+DEMO_SCIENCE_TASKS = (
+    ("DEMO-KHCN-01", "Ứng dụng trí tuệ nhân tạo hỗ trợ giải quyết thủ tục hành chính cấp xã",
+     "digital_transformation", "new", "in_progress", "Trường Đại học Hạ Long",
+     "Trung tâm Phục vụ hành chính công tỉnh", 1_800_000_000, False),
+    ("DEMO-KHCN-02", "Nuôi trồng hải sản ứng dụng cảm biến IoT tại Vân Đồn", "marine_economy",
+     "transitional", "accepted", "Viện Nghiên cứu Hải sản", "UBND đặc khu Vân Đồn",
+     2_500_000_000, False),
+    ("DEMO-KHCN-03", "Điện mặt trời áp mái cho trụ sở cơ quan nhà nước", "renewable_energy",
+     "transitional", "results_applied", "Công ty Điện lực Quảng Ninh", "Sở Công Thương",
+     1_200_000_000, True),
+    ("DEMO-KHCN-04", "Bệnh án điện tử liên thông tuyến xã", "health", "new", "approved",
+     "Bệnh viện Đa khoa tỉnh", "Sở Y tế", 3_000_000_000, False),
+)
+
+
+@transaction.atomic
+def seed_plan_extras(today: dt.date) -> dict[str, int]:
+    """The demo's key-task progress (2025 plan) and illustrative science tasks (is_demo)."""
+    created = {"key_task_updates": 0, "science_tasks": 0}
+    for task in KeyTask.objects.filter(code__in=DEMO_KEY_TASK_PROGRESS, updates__isnull=True):
+        day = min(today, task.deadline)
+        record_progress(task, day, DEMO_KEY_TASK_PROGRESS[task.code], note=DEMO_NOTE)
+        created["key_task_updates"] += 1
+    plan = Plan.objects.order_by("-year").select_related("province").first()
+    if plan is None:
+        return created
+    for code, title, field, kind, stage, host, receiving, budget, applied in DEMO_SCIENCE_TASKS:
+        _, was_created = ScienceTask.objects.get_or_create(
+            province=plan.province, code=code,
+            defaults={
+                "title": title, "field": field, "kind": kind, "stage": stage,
+                "host_organisation": host, "receiving_unit": receiving,
+                "budget": Decimal(budget), "results_applied": applied, "is_demo": True,
+                "approval_decision": "Minh họa", "approved_on": dt.date(2025, 3, 1),
+                "start_date": dt.date(2025, 4, 1), "end_date": dt.date(2026, 12, 31),
+            },
+        )
+        created["science_tasks"] += was_created
+    return created

@@ -1,18 +1,33 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from communes.admin_scope import ProvinceScopedAdmin
 from core.importexport import SafeImportExportMixin
 
+from .key_tasks import TaskStatus, record_progress
 from .models import (
+    KeyTask,
+    KeyTaskUpdate,
     Pillar,
     Plan,
     ProcedureStatistics,
+    Programme,
+    ProgrammeTarget,
+    ScienceTask,
+    ScienceTaskStatistics,
     Target,
     TargetMeasurement,
 )
-from .resources import PillarResource, PlanResource, TargetResource
+from .resources import (
+    KeyTaskResource,
+    PillarResource,
+    PlanResource,
+    ScienceTaskResource,
+    TargetResource,
+)
+from .status import task_status
 
 
 # The import-export mixin comes first so that its URLs and change-list buttons wrap the
@@ -105,3 +120,96 @@ class TargetMeasurementAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class ProgrammeTargetInline(admin.TabularInline):
+    model = ProgrammeTarget
+    extra = 0
+    fields = ("order", "code", "name_vi", "name_en", "unit", "qualifier", "target_value",
+              "baseline", "baseline_year")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ("resolution_reference", "title", "province", "issued_on", "horizon_year")
+    list_filter = ("province",)
+    list_select_related = ("province",)
+    search_fields = ("title", "resolution_reference")
+    inlines = [ProgrammeTargetInline]
+
+
+@admin.register(ProgrammeTarget)
+class ProgrammeTargetAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_vi", "programme", "qualifier", "target_value", "unit")
+    list_filter = ("programme",)
+    list_select_related = ("programme",)
+    search_fields = ("code", "name_vi", "name_en")
+
+
+class KeyTaskUpdateInline(admin.TabularInline):
+    model = KeyTaskUpdate
+    extra = 0
+    fields = ("date", "progress", "note", "attachment", "author")
+    readonly_fields = ("date", "progress", "note", "attachment", "author")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # New updates go through the "key task updates" page, which also moves the task.
+        return False
+
+
+@admin.register(KeyTask)
+class KeyTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [KeyTaskResource]
+    list_display = ("code", "title", "plan", "lead_agency", "deadline", "progress",
+                    "status_today", "is_reconstruction")
+    list_filter = ("plan", "pillar", "lead_agency", "is_reconstruction")
+    list_select_related = ("plan", "pillar")
+    search_fields = ("code", "title", "lead_agency", "cooperating_agencies")
+    inlines = [KeyTaskUpdateInline]
+
+    @admin.display(description=_("status today"))
+    def status_today(self, obj):
+        return TaskStatus(task_status(obj, timezone.localdate())).label
+
+
+@admin.register(KeyTaskUpdate)
+class KeyTaskUpdateAdmin(SimpleHistoryAdmin):
+    """Progress reports; saving one moves its task to the progress of its latest update."""
+
+    list_display = ("task", "date", "progress", "author")
+    list_filter = ("task__plan", "task")
+    list_select_related = ("task", "author")
+    date_hierarchy = "date"
+    autocomplete_fields = ("task",)
+    readonly_fields = ("author",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            latest = obj.task.updates.latest()
+            obj.task.progress = latest.progress
+            obj.task.save(update_fields=["progress"])
+            return
+        created = record_progress(
+            obj.task, obj.date, obj.progress, note=obj.note, author=request.user,
+            attachment=obj.attachment,
+        )
+        obj.pk = created.pk
+
+
+@admin.register(ScienceTask)
+class ScienceTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ScienceTaskResource]
+    list_display = ("code", "title", "field", "kind", "stage", "results_applied",
+                    "receiving_unit", "is_demo")
+    list_filter = ("province", "field", "kind", "stage", "results_applied", "is_demo")
+    list_select_related = ("province",)
+    search_fields = ("code", "title", "host_organisation", "receiving_unit")
+
+
+@admin.register(ScienceTaskStatistics)
+class ScienceTaskStatisticsAdmin(SimpleHistoryAdmin):
+    list_display = ("province", "as_of", "transitional", "new", "results_applied")
+    list_filter = ("province",)
+    list_select_related = ("province",)

@@ -1,4 +1,5 @@
-"""Load a plan, its pillars and targets, and procedure figures from fixture rows."""
+"""Load the programme, plans (targets and key tasks), pillars and published figures from
+fixture rows."""
 
 import datetime as dt
 from collections import Counter
@@ -6,24 +7,76 @@ from decimal import Decimal
 
 from core.upsert import upsert
 
-from .models import Pillar, Plan, ProcedureStatistics, Target
+from .models import (
+    KeyTask,
+    Pillar,
+    Plan,
+    ProcedureStatistics,
+    Programme,
+    ProgrammeTarget,
+    ScienceTaskStatistics,
+    Target,
+)
 
 
-def _decimal(text: str) -> Decimal | None:
-    return Decimal(text) if text.strip() else None
+def _decimal(text) -> Decimal | None:
+    if text is None:
+        return None
+    return Decimal(str(text)) if str(text).strip() else None
 
 
-def load_plan(province, meta: dict, target_rows: list[dict[str, str]], *, update: bool) -> dict:
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def load_pillars(items: list[dict], *, update: bool) -> dict[str, Pillar]:
     pillars = {}
-    for item in meta["pillars"]:
+    for item in items:
         pillars[item["code"]], _ = upsert(
             Pillar,
             {"code": item["code"]},
             {"name_vi": item["name_vi"], "name_en": item["name_en"], "order": item["order"]},
             update=update,
         )
+    return pillars
 
-    plan_data = meta["plan"]
+
+def load_programme(province, data: dict, *, update: bool) -> tuple[Programme, Counter]:
+    programme, _ = upsert(
+        Programme,
+        {"province": province, "resolution_reference": data["resolution_reference"]},
+        {
+            "title": data["title"],
+            "issued_on": _date(data.get("issued_on")),
+            "horizon_year": data["horizon_year"],
+            "note": data.get("note", ""),
+        },
+        update=update,
+    )
+    outcomes = Counter()
+    for item in data["targets"]:
+        _, outcome = upsert(
+            ProgrammeTarget,
+            {"programme": programme, "code": item["code"]},
+            {
+                "name_vi": item["name_vi"],
+                "name_en": item["name_en"],
+                "unit": item["unit"],
+                "qualifier": item.get("qualifier", ""),
+                "target_value": _decimal(item["target_value"]),
+                "baseline": _decimal(item.get("baseline")),
+                "baseline_year": item.get("baseline_year"),
+                "order": item.get("order", 0),
+                "reference": item.get("reference", ""),
+            },
+            update=update,
+        )
+        outcomes[outcome] += 1
+    return programme, outcomes
+
+
+def load_plan(province, plan_data: dict, target_rows: list[dict[str, str]], *,
+              pillars: dict[str, Pillar], programme: Programme | None, update: bool) -> dict:
     plan, _ = upsert(
         Plan,
         {"province": province, "year": plan_data["year"]},
@@ -32,10 +85,14 @@ def load_plan(province, meta: dict, target_rows: list[dict[str, str]], *, update
             "decision_reference": plan_data["decision_reference"],
             "is_reconstruction": plan_data["is_reconstruction"],
             "note": plan_data["note"],
+            "programme": programme,
         },
         update=update,
     )
     deadline = dt.date.fromisoformat(plan_data["deadline"])
+    programme_targets = (
+        {target.code: target for target in programme.targets.all()} if programme else {}
+    )
 
     outcomes = Counter()
     by_code = {}
@@ -62,12 +119,39 @@ def load_plan(province, meta: dict, target_rows: list[dict[str, str]], *, update
                 "counts_in_plan": row["in_plan"] == "1",
                 "manual_status": row["manual_status"],
                 "reference": row["reference"],
+                "programme_target": programme_targets.get(row.get("programme_target") or ""),
             },
             update=update,
         )
         outcomes[outcome] += 1
+    return {"plan": plan, "targets": outcomes}
 
-    stats = meta["procedure_statistics"]
+
+def load_key_tasks(plan: Plan, rows: list[dict[str, str]], *, pillars: dict[str, Pillar],
+                   is_reconstruction: bool, update: bool) -> Counter:
+    outcomes = Counter()
+    for row in rows:
+        _, outcome = upsert(
+            KeyTask,
+            {"plan": plan, "code": row["code"]},
+            {
+                "title": row["title"],
+                "pillar": pillars.get(row["pillar"]),
+                "lead_agency": row["lead_agency"],
+                "cooperating_agencies": row["cooperating_agencies"],
+                "start_date": _date(row["start_date"]),
+                "deadline": dt.date.fromisoformat(row["deadline"]),
+                "expected_output": row["expected_output"],
+                "progress": int(row["progress"] or 0),
+                "is_reconstruction": is_reconstruction,
+            },
+            update=update,
+        )
+        outcomes[outcome] += 1
+    return outcomes
+
+
+def load_procedure_statistics(province, stats: dict, *, update: bool) -> None:
     upsert(
         ProcedureStatistics,
         {"province": province, "as_of": dt.date.fromisoformat(stats["as_of"])},
@@ -80,4 +164,17 @@ def load_plan(province, meta: dict, target_rows: list[dict[str, str]], *, update
         },
         update=update,
     )
-    return {"plan": plan, "targets": outcomes}
+
+
+def load_science_task_statistics(province, stats: dict, *, update: bool) -> None:
+    upsert(
+        ScienceTaskStatistics,
+        {"province": province, "as_of": dt.date.fromisoformat(stats["as_of"])},
+        {
+            "transitional": stats["transitional"],
+            "new": stats["new"],
+            "results_applied": stats.get("results_applied"),
+            "source": stats["source"],
+        },
+        update=update,
+    )

@@ -21,6 +21,9 @@ class PlanQuerySet(models.QuerySet):
             return self
         return self.filter(province__in=_provinces_visible_to(user))
 
+    def of_province(self, province):
+        return self.filter(province=province)
+
 
 class Plan(models.Model):
     """A yearly digital-transformation plan, e.g. the province's 2025 plan."""
@@ -41,6 +44,11 @@ class Plan(models.Model):
         ),
     )
     note = models.TextField(_("note"), blank=True)
+    programme = models.ForeignKey(
+        "targets.Programme", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="plans", verbose_name=_("programme"),
+        help_text=_("The long-term programme this yearly plan implements."),
+    )
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -183,6 +191,11 @@ class Target(models.Model):
         default=ManualStatus.NONE,
     )
     reference = models.TextField(_("reference"), blank=True)
+    programme_target = models.ForeignKey(
+        "targets.ProgrammeTarget", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="contributions", verbose_name=_("programme target"),
+        help_text=_("The long-term target this yearly target is a step towards."),
+    )
 
     history = HistoricalRecords()
     objects = TargetQuerySet.as_manager()
@@ -344,3 +357,9 @@ class TargetStatus(models.TextChoices):
     BEHIND = "behind", _("behind")
     OVERDUE = "overdue", _("overdue")
     NO_DATA = "no_data", _("no data")
+
+
+# Models kept in their own modules, registered with this app by being imported here.
+from .key_tasks import KeyTask, KeyTaskUpdate, TaskStatus  # noqa: E402, F401
+from .programmes import Programme, ProgrammeTarget  # noqa: E402, F401
+from .science import ScienceTask, ScienceTaskStatistics  # noqa: E402, F401

@@ -12,7 +12,7 @@ from import_export import fields
 from communes.models import Province
 from core import importexport as ie
 
-from .models import Pillar, Plan, Target
+from .models import KeyTask, Pillar, Plan, ScienceTask, Target
 
 
 class PlanResource(ie.FriendlyResource):
@@ -205,3 +205,115 @@ class TargetResource(ie.FriendlyResource):
             ]
         if errors:
             raise ValidationError(errors)
+
+
+class KeyTaskResource(ie.FriendlyResource):
+    """Key tasks, matched by plan year + code (importing the same file twice changes
+    nothing)."""
+
+    PLAN_COLUMN = "Năm kế hoạch"
+
+    plan = fields.Field("plan", PLAN_COLUMN, ie.CodeForeignKeyWidget(Plan, "year"))
+    code = fields.Field("code", "Mã nhiệm vụ", ie.CodeWidget())
+    title = fields.Field("title", "Tên nhiệm vụ", ie.TextWidget())
+    pillar = fields.Field("pillar", "Trụ cột", ie.CodeForeignKeyWidget(Pillar, "code"))
+    lead_agency = fields.Field("lead_agency", "Cơ quan chủ trì", ie.TextWidget())
+    cooperating_agencies = fields.Field(
+        "cooperating_agencies", "Cơ quan phối hợp", ie.TextWidget()
+    )
+    start_date = fields.Field("start_date", "Ngày bắt đầu", ie.DateWidget())
+    deadline = fields.Field("deadline", "Thời hạn", ie.DateWidget())
+    expected_output = fields.Field("expected_output", "Sản phẩm dự kiến", ie.TextWidget())
+    progress = fields.Field("progress", "Tiến độ (%)", ie.IntegerWidget())
+    is_reconstruction = fields.Field("is_reconstruction", "Dựng lại", ie.BooleanWidget())
+
+    aliases = {
+        PLAN_COLUMN: ("plan", "plan year", "year", "năm", "kế hoạch"),
+        "Mã nhiệm vụ": ("code", "task code", "mã"),
+        "Tên nhiệm vụ": ("title", "task", "nhiệm vụ", "tên"),
+        "Trụ cột": ("pillar", "mã trụ cột", "pillar code"),
+        "Cơ quan chủ trì": ("lead agency", "agency", "đơn vị chủ trì"),
+        "Cơ quan phối hợp": ("cooperating agencies", "cooperating", "đơn vị phối hợp"),
+        "Ngày bắt đầu": ("start date", "start", "bắt đầu"),
+        "Thời hạn": ("deadline", "hạn hoàn thành", "thời hạn hoàn thành"),
+        "Sản phẩm dự kiến": ("expected output", "output", "sản phẩm"),
+        "Tiến độ (%)": ("progress", "progress (%)", "tiến độ"),
+        "Dựng lại": ("reconstruction", "is reconstruction", "reconstructed"),
+    }
+    required_columns = (PLAN_COLUMN, "Mã nhiệm vụ")
+
+    class Meta(ie.FriendlyResource.Meta):
+        model = KeyTask
+        import_id_fields = ("plan", "code")
+        fields = (
+            "plan", "code", "title", "pillar", "lead_agency", "cooperating_agencies",
+            "start_date", "deadline", "expected_output", "progress", "is_reconstruction",
+        )
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("plan", "pillar")
+
+    def import_instance(self, instance, row, **kwargs):
+        # The database refuses these too (CHECK constraints); saying it here gives the column.
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "progress" not in errors and instance.progress is not None and not (
+            0 <= instance.progress <= 100
+        ):
+            errors["progress"] = [_("Progress is a percentage from 0 to 100.")]
+        if "deadline" not in errors and instance.deadline is None:
+            errors["deadline"] = [_("This value is required.")]
+        if (instance.start_date and instance.deadline and "start_date" not in errors
+                and instance.start_date > instance.deadline):
+            errors["start_date"] = [_("The start date is after the deadline.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class ScienceTaskResource(ie.FriendlyResource):
+    """Science-and-technology tasks, matched by province + code."""
+
+    province = fields.Field("province", "Mã tỉnh", ie.CodeForeignKeyWidget(Province, "code"))
+    code = fields.Field("code", "Mã nhiệm vụ", ie.CodeWidget())
+    title = fields.Field("title", "Tên nhiệm vụ", ie.TextWidget())
+    field = fields.Field("field", "Lĩnh vực", ie.ChoiceWidget(ScienceTask.Field.choices))
+    kind = fields.Field("kind", "Chuyển tiếp/mới", ie.ChoiceWidget(ScienceTask.Kind.choices))
+    approval_decision = fields.Field("approval_decision", "Quyết định phê duyệt", ie.TextWidget())
+    approved_on = fields.Field("approved_on", "Ngày phê duyệt", ie.DateWidget())
+    host_organisation = fields.Field("host_organisation", "Tổ chức chủ trì", ie.TextWidget())
+    receiving_unit = fields.Field("receiving_unit", "Đơn vị tiếp nhận kết quả", ie.TextWidget())
+    start_date = fields.Field("start_date", "Ngày bắt đầu", ie.DateWidget())
+    end_date = fields.Field("end_date", "Ngày kết thúc", ie.DateWidget())
+    budget = fields.Field("budget", "Kinh phí (đồng)", ie.DecimalWidget())
+    stage = fields.Field("stage", "Giai đoạn", ie.ChoiceWidget(ScienceTask.Stage.choices))
+    results_applied = fields.Field("results_applied", "Đã ứng dụng kết quả", ie.BooleanWidget())
+
+    aliases = {
+        "Mã tỉnh": ("province", "province code", "tỉnh"),
+        "Mã nhiệm vụ": ("code", "task code", "mã"),
+        "Tên nhiệm vụ": ("title", "tên"),
+        "Lĩnh vực": ("field",),
+        "Chuyển tiếp/mới": ("kind", "transitional or new", "loại"),
+        "Quyết định phê duyệt": ("approval decision", "decision", "quyết định"),
+        "Ngày phê duyệt": ("approved on", "approval date"),
+        "Tổ chức chủ trì": ("host organisation", "host", "chủ trì"),
+        "Đơn vị tiếp nhận kết quả": ("receiving unit", "unit receiving the results"),
+        "Ngày bắt đầu": ("start date", "start"),
+        "Ngày kết thúc": ("end date", "end"),
+        "Kinh phí (đồng)": ("budget", "budget (vnd)", "kinh phí"),
+        "Giai đoạn": ("stage",),
+        "Đã ứng dụng kết quả": ("results applied", "applied"),
+    }
+    required_columns = ("Mã tỉnh", "Mã nhiệm vụ")
+
+    class Meta(ie.FriendlyResource.Meta):
+        model = ScienceTask
+        import_id_fields = ("province", "code")
+        fields = (
+            "province", "code", "title", "field", "kind", "approval_decision", "approved_on",
+            "host_organisation", "receiving_unit", "start_date", "end_date", "budget", "stage",
+            "results_applied",
+        )

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .models import Target, TargetStatus
+from .models import KeyTask, Target, TargetStatus, TaskStatus
 
 
 def trend_days() -> int:
@@ -106,3 +106,50 @@ def status_for(
     if share is not None and share >= at_risk_share():
         return Judgement(TargetStatus.AT_RISK, projected)
     return Judgement(TargetStatus.BEHIND, projected)
+
+
+def expected_progress(task: KeyTask, today: dt.date) -> float | None:
+    """Share of the task (0..1) that should be done by the end of `today` if the work were
+    spread evenly over start..deadline: elapsed days / planned days, where the start day counts
+    0 and the deadline day counts 1. None without a start date (no schedule to compare with)."""
+    if task.start_date is None:
+        return None
+    planned = (task.deadline - task.start_date).days
+    elapsed = (today - task.start_date).days
+    if elapsed < 0:
+        return 0.0
+    if planned <= 0 or elapsed >= planned:
+        return 1.0
+    return elapsed / planned
+
+
+def task_status(task: KeyTask, today: dt.date) -> str:
+    """THE key-task status on `today` (see README, "Programme, plans and tasks"):
+
+    - completed: progress is 100%, whatever the date;
+    - overdue: `today` is after the deadline and the task is not completed (the deadline day
+      itself is still within the deadline);
+    - behind schedule: the task has a start date, `today` is on or after it, and progress is
+      below the expected share (`expected_progress`, as a percentage); on the deadline day
+      anything below 100% is behind schedule;
+    - not started: progress is 0% (and not behind schedule);
+    - in progress: otherwise.
+    """
+    if task.progress >= 100:
+        return TaskStatus.COMPLETED
+    if today > task.deadline:
+        return TaskStatus.OVERDUE
+    if task.start_date is not None and today >= task.start_date:
+        planned = (task.deadline - task.start_date).days
+        elapsed = (today - task.start_date).days
+        # progress < 100 * elapsed / planned, in whole numbers (no rounding at the edges).
+        if planned <= 0 or task.progress * planned < 100 * elapsed:
+            return TaskStatus.BEHIND_SCHEDULE
+    if task.progress == 0:
+        return TaskStatus.NOT_STARTED
+    return TaskStatus.IN_PROGRESS
+
+
+def within_deadline(status: str) -> bool:
+    """"Trong hạn": every status except overdue (a behind-schedule task is still in time)."""
+    return status != TaskStatus.OVERDUE

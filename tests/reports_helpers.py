@@ -14,20 +14,28 @@ def at(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datetime
     return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=HANOI)
 
 
-def daily_targets() -> list[Target]:
-    return list(Target.objects.reported_by_communes().order_by("code"))
+def daily_targets(day: dt.date = MONDAY) -> list[Target]:
+    """The daily counts of the plan in force on `day` (the fixtures hold 2025 and 2026)."""
+    year = max(
+        year for year in Target.objects.reported_by_communes()
+        .values_list("plan__year", flat=True) if year <= day.year
+    )
+    return list(Target.objects.reported_by_communes().filter(plan__year=year).order_by("code"))
 
 
-def values_for(amount: int | Decimal = 5) -> dict[int, Decimal]:
-    return {target.pk: Decimal(amount) for target in daily_targets()}
+def values_for(amount: int | Decimal = 5, day: dt.date = MONDAY) -> dict[int, Decimal]:
+    return {target.pk: Decimal(amount) for target in daily_targets(day)}
 
 
-def form_data(version: int = 0, amount: str = "5", **overrides) -> dict[str, str]:
-    """A complete POST for the daily form; `overrides` maps target codes or field names."""
+def form_data(version: int = 0, amount: str = "5", day: dt.date = MONDAY,
+              **overrides) -> dict[str, str]:
+    """A complete POST for the daily form of `day`; `overrides` maps target codes or field
+    names."""
     data = {"version": str(version), "note": "", "blockers": ""}
-    for target in daily_targets():
+    targets = {target.code: target for target in daily_targets(day)}
+    for target in targets.values():
         data[f"value_{target.pk}"] = amount
     for key, value in overrides.items():
-        target = Target.objects.filter(code=key.replace("_", "-")).first()
+        target = targets.get(key.replace("_", "-"))
         data[f"value_{target.pk}" if target else key] = value
     return data

@@ -69,7 +69,9 @@ def test_broker_down_during_a_submission_saves_the_report_and_nightly_repairs(
 
     began = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        report = services.submit_report(focal_a, commune_a, today, values_for(5)).report
+        report = services.submit_report(
+            focal_a, commune_a, today, values_for(5, today)
+        ).report
     assert time.monotonic() - began < 10  # fails fast, does not hang the request
     assert DailyReport.objects.filter(pk=report.pk).exists()
     assert "not queued" in caplog.text

@@ -42,7 +42,7 @@ def _official_pages(commune, target):
 
 def test_official_opens_every_dashboard_page(page, live_server, official, rollups, commune_a):
     log_in(page, live_server, "official")
-    target = Target.objects.get(code="VN942-DG-02")
+    target = Target.objects.get(plan__year=2025, code="VN942-DG-02")
     charted = 0
     for name, url in _official_pages(commune_a, target).items():
         page.goto(live_server.url + url)

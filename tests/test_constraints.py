@@ -20,12 +20,12 @@ def report(commune_a):
 
 @pytest.fixture
 def count_target(quangninh):
-    return Target.objects.get(code="CX-01")
+    return Target.objects.get(plan__year=2025, code="CX-01")
 
 
 @pytest.fixture
 def percent_target(quangninh):
-    return Target.objects.get(code="VN749-DG-02")
+    return Target.objects.get(plan__year=2025, code="VN749-DG-02")
 
 
 def test_second_report_for_the_same_unit_and_day_is_refused(report, commune_a):
@@ -79,14 +79,14 @@ def test_count_above_100_is_fine(report, count_target):
 
 
 def test_percent_target_value_over_100_is_refused(quangninh):
-    target = Target.objects.get(code="VN749-DG-02")
+    target = Target.objects.get(plan__year=2025, code="VN749-DG-02")
     target.target_value = Decimal("120")
     with pytest.raises(IntegrityError), transaction.atomic():
         target.save()
 
 
 def test_rate_target_must_name_its_counts(quangninh):
-    target = Target.objects.get(code="QN-DG-03")
+    target = Target.objects.get(plan__year=2025, code="QN-DG-03")
     target.numerator = None
     with pytest.raises(IntegrityError), transaction.atomic():
         target.save()

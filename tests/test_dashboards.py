@@ -36,14 +36,14 @@ def _pages(commune, target):
 
 @pytest.fixture
 def derived(quangninh):
-    return Target.objects.get(code="VN942-DG-02")
+    return Target.objects.get(plan__year=2026, code="VN942-DG-02")
 
 
 # --- Published figures ------------------------------------------------------------------
 
 
 def test_plan_completion_without_history_counts_manual_status(quangninh):
-    completion = plan_completion(Plan.objects.get())
+    completion = plan_completion(Plan.objects.get(year=2025))
     assert (completion.completed, completion.total) == (7, 22)
     assert completion.counts["no_data"] == 15
     assert not completion.from_rollup
@@ -51,7 +51,8 @@ def test_plan_completion_without_history_counts_manual_status(quangninh):
 
 def test_overview_shows_published_figures_without_history(client, official):
     client.force_login(official)
-    page = client.get(reverse("home")).content.decode()
+    plan_2025 = Plan.objects.get(year=2025)
+    page = client.get(reverse("home") + f"?plan={plan_2025.pk}").content.decode()
     assert '<div class="figure">54</div>' in page
     assert '<div class="figure">7/22</div>' in page
     assert '<div class="figure">1.874/2.023</div>' in page
@@ -76,7 +77,7 @@ def test_overview_reads_plan_day_and_compliance_day_when_they_exist(client, offi
         on_day = [r for r in owed if r.date == latest]
         reported = sum(1 for r in on_day if r.outcome in ("on_time", "late"))
         assert f'<div class="figure">{reported}/{len(on_day)}</div>' in page
-    assert plan_completion(Plan.objects.get(), today).from_rollup
+    assert plan_completion(Plan.objects.get(year=2026), today).from_rollup
 
 
 def test_target_status_falls_back_like_plan_completion(quangninh):
@@ -84,7 +85,8 @@ def test_target_status_falls_back_like_plan_completion(quangninh):
         "current_status", flat=True
     )
     assert sorted(set(statuses)) == ["completed", "no_data"]
-    assert list(statuses).count("completed") == plan_completion(Plan.objects.get()).completed
+    completed = plan_completion(Plan.objects.get(year=2025)).completed
+    assert list(statuses).count("completed") == completed
 
 
 # --- Access ---------------------------------------------------------------------------
@@ -125,7 +127,7 @@ def test_focal_point_sees_overview_and_own_unit_only(client, focal_a, commune_a,
 @pytest.mark.parametrize(
     ("page", "limit"),
     # "targets" chooses the province it lists (communes.access.province_for): one query.
-    [("overview", 14), ("targets", 9), ("target", 7), ("units", 6), ("unit", 9),
+    [("overview", 17), ("targets", 9), ("target", 7), ("units", 6), ("unit", 9),
      ("compliance", 9)],
 )
 def test_query_count_does_not_grow_with_data(client, official, commune_a, derived, size, page,
@@ -142,7 +144,8 @@ def test_query_count_does_not_grow_with_data(client, official, commune_a, derive
 def test_large_size_really_is_larger(official):
     fill_rollups(timezone.localdate(), **LARGE)
     assert Commune.objects.count() == 54 + LARGE["extra_units"]
-    assert Target.objects.in_plan().count() == 22 + LARGE["extra_targets"]
+    # Extra targets join the plan in force (2026, 21 targets).
+    assert Target.objects.in_plan().filter(plan__year=2026).count() == 21 + LARGE["extra_targets"]
     assert ComplianceDay.objects.count() == LARGE["days"]
 
 
@@ -173,7 +176,7 @@ def test_targets_filter_and_export_exactly_the_filtered_rows(client, official):
 
 def test_targets_filter_by_pillar_and_search(client, official):
     client.force_login(official)
-    target = Target.objects.get(code="QN-DE-05")
+    target = Target.objects.get(plan__year=2025, code="QN-DE-05")
     rows = _csv(client.get(reverse("targets:list"), {"pillar": target.pillar_id, "q": "QN-DE",
                                                        "_export": "csv"}))
     codes = {row[0] for row in rows[1:]}
@@ -315,7 +318,7 @@ def test_focal_point_pages_query_count(client, focal_a, commune_a, size,
                                        django_assert_max_num_queries):
     fill_rollups(timezone.localdate(), **size)
     client.force_login(focal_a)
-    for url, limit in ((reverse("home"), 14), (reverse("communes:list"), 6),
+    for url, limit in ((reverse("home"), 17), (reverse("communes:list"), 6),
                        (reverse("communes:detail", args=[commune_a.code]), 9)):
         with django_assert_max_num_queries(limit + PAGE_CHROME_QUERIES):
             assert client.get(url).status_code == 200

@@ -4,6 +4,7 @@ completion and procedure figures, to signed-in users only."""
 import pytest
 from django.urls import reverse
 
+from targets.models import Plan
 from tests.conftest import PAGE_CHROME_QUERIES
 
 
@@ -20,7 +21,10 @@ def test_home_shows_province_units_and_plan_in_vietnamese(client, official):
     page = response.content.decode()
     assert "Quảng Ninh" in page
     assert '<div class="figure">54</div>' in page
-    assert '<div class="figure">7/22</div>' in page
+    assert '<div class="figure">0/21</div>' in page  # the 2026 plan, in force today
+    plan_2025 = Plan.objects.get(year=2025)
+    history = client.get(reverse("home") + f"?plan={plan_2025.pk}").content.decode()
+    assert '<div class="figure">7/22</div>' in history
     assert '<div class="figure">1.874/2.023</div>' in page
     assert "tái dựng" in page  # the reconstruction notice, in Vietnamese
     assert "Phường" in page or "phường" in page
@@ -30,7 +34,7 @@ def test_home_switches_to_english(client, official):
     client.force_login(official)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("home")).content.decode()
-    assert "targets of the 2025 plan completed" in page
+    assert "targets of the 2026 plan completed" in page
     assert "1,874/2,023" in page
 
 
@@ -48,7 +52,7 @@ def test_home_query_count_does_not_depend_on_targets(
 ):
     # The overview also reads roll-ups now; tests/test_dashboards.py pins it at two data sizes.
     client.force_login(official)
-    with django_assert_max_num_queries(14 + PAGE_CHROME_QUERIES):
+    with django_assert_max_num_queries(17 + PAGE_CHROME_QUERIES):
         client.get(reverse("home"))
 
 

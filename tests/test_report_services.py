@@ -259,18 +259,19 @@ def test_unreachable_broker_fails_fast_and_is_logged(
 def test_units_report_the_counts_of_the_plan_in_force_that_day(focal_a, commune_a, cx):
     from targets.models import Plan, Target
 
-    plan_2025 = Plan.objects.get(year=2025)
-    plan_2026 = Plan.objects.create(province=plan_2025.province, year=2026, title="Kế hoạch 2026")
+    plan_2025 = Plan.objects.get(year=2025)  # the fixtures hold 2025 and 2026
+    plan_2027 = Plan.objects.create(province=plan_2025.province, year=2027, title="Kế hoạch 2027")
     new_count = Target.objects.create(
-        plan=plan_2026, code="CX-01", name_vi="Hồ sơ tiếp nhận", name_en="Dossiers received",
+        plan=plan_2027, code="CX-01", name_vi="Hồ sơ tiếp nhận", name_en="Dossiers received",
         pillar=cx["CX-01"].pillar, unit=Target.Unit.COUNT, source=Target.Source.COMMUNE_DAILY,
         aggregation=Target.Aggregation.SUM, counts_in_plan=False,
     )
-    in_2025 = set(Target.objects.reported_for(commune_a, dt.date(2025, 12, 31)))
-    in_2026 = set(Target.objects.reported_for(commune_a, dt.date(2026, 1, 1)))
-    assert in_2025 == set(cx.values()) and in_2026 == {new_count}
+    in_2026 = set(Target.objects.reported_for(commune_a, dt.date(2026, 12, 31)))
+    in_2027 = set(Target.objects.reported_for(commune_a, dt.date(2027, 1, 1)))
+    in_2026_plan = set(Target.objects.reported_by_communes().filter(plan__year=2026))
+    assert in_2026 == in_2026_plan and in_2027 == {new_count}
 
-    day = dt.date(2026, 1, 5)
+    day = dt.date(2027, 1, 5)
     result = services.submit_report(
         focal_a, commune_a, day, {new_count.pk: Decimal(3)}, now=at(day, 16)
     )

@@ -44,7 +44,7 @@ def test_others_cannot_open_rollup_admin(client, official, focal_a, name):
 
 
 def test_administrator_enters_a_measurement_with_history(client, administrator, quangninh):
-    target = Target.objects.get(code="VN749-DG-02")
+    target = Target.objects.get(plan__year=2025, code="VN749-DG-02")
     client.force_login(administrator)
     response = client.post(
         reverse("admin:targets_targetmeasurement_add"),

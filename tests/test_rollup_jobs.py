@@ -86,7 +86,7 @@ def test_nightly_repairs_a_day_whose_report_changed_after_its_rollup(commune_a):
         report = DailyReport.objects.create(
             commune=commune_a, date=old_day, submitted_at=timezone.now(), is_late=True
         )
-        report.values.create(target=Target.objects.get(code="CX-01"), value=7)
+        report.values.create(target=Target.objects.get(plan__year=2025, code="CX-01"), value=7)
         assert first_stale_day(WEDNESDAY) == old_day
     with time_machine.travel(at(WEDNESDAY + dt.timedelta(days=1), 0), tick=False):
         nightly_rollup(WEDNESDAY + dt.timedelta(days=1))
@@ -100,7 +100,8 @@ def test_nightly_repairs_a_deleted_report_and_a_value_edited_in_the_admin(commun
     with time_machine.travel(at(monday, 10), tick=False):
         kept = DailyReport.objects.create(commune=commune_a, date=monday,
                                           submitted_at=timezone.now())
-        count = kept.values.create(target=Target.objects.get(code="CX-01"), value=3)
+        cx_01 = Target.objects.get(plan__year=2025, code="CX-01")
+        count = kept.values.create(target=cx_01, value=3)
         gone = DailyReport.objects.create(commune=commune_a, date=WEDNESDAY,
                                           submitted_at=timezone.now())
         rollup_range(monday, WEDNESDAY)
@@ -118,7 +119,7 @@ def test_nightly_repairs_a_deleted_report_and_a_value_edited_in_the_admin(commun
 
 
 def test_nightly_picks_up_a_measurement_entered_by_an_administrator(quangninh):
-    target = Target.objects.get(code="VN749-DG-02")  # 60%, province level
+    target = Target.objects.get(plan__year=2025, code="VN749-DG-02")  # 60%, province level
     with time_machine.travel(at(WEDNESDAY, 10), tick=False):
         rollup_range(WEDNESDAY - dt.timedelta(days=5), WEDNESDAY)
     assert TargetDay.objects.get(target=target, date=WEDNESDAY).status == "no_data"

@@ -50,7 +50,7 @@ def test_a_submission_is_rolled_up_by_the_worker_within_seconds(
     with running_worker():
         assert not CommuneDay.objects.filter(commune=commune_a, date=today).exists()
         began = time.monotonic()
-        response = client.post(form_url, form_data(amount="0", CX_01="12", CX_03="9"))
+        response = client.post(form_url, form_data(amount="0", day=today, CX_01="12", CX_03="9"))
         assert response.status_code == 302, response.content.decode()[:2000]
         row = poll(lambda: CommuneDay.objects.filter(commune=commune_a, date=today).first())
         assert row.outcome == "on_time"
@@ -107,7 +107,7 @@ def test_a_worker_killed_mid_rollup_leaves_consistent_rows_after_the_retry(quang
              every=0.5)
         poll(lambda: "succeeded" in worker.log(), timeout=60)
 
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(year=2025)
     commune_rows, _, _ = compute_plan(plan, start, end)
     fresh = sorted(
         (r.target.pk, r.commune.pk, r.date, r.value, r.completion) for r in commune_rows

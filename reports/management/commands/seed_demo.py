@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from communes.models import Commune
-from reports.demo import create_demo_users, seed_history
+from reports.demo import create_demo_users, seed_history, seed_plan_extras
 
 DEMO_FOCAL_UNIT = "06685"  # Phường Hồng Gai
 
@@ -32,6 +32,11 @@ class Command(BaseCommand):
         end = end or timezone.localdate() - dt.timedelta(days=1)
         created = seed_history(days=days, seed=seed, end=end)
         self.stdout.write(f"demo history: {created} new daily reports up to {end:%d/%m/%Y}")
+        extras = seed_plan_extras(end)
+        self.stdout.write(
+            f"demo key-task updates: {extras['key_task_updates']}, "
+            f"illustrative science tasks: {extras['science_tasks']}"
+        )
         self.stdout.write("Demo logins (password for all: shown below):")
         for login in create_demo_users(focal_unit):
             self.stdout.write(f"  {login.username:<9} {login.password}  ({login.role})")
