@@ -1,5 +1,4 @@
-from communes.access import province_wide
-from communes.models import Province
+from communes.access import province_for, province_wide
 from core.tabular import filtered_table_page
 from targets.models import ScienceTask
 
@@ -11,7 +10,7 @@ from .science_tables import ScienceTaskTable
 def science_task_list(request):
     """The province's science-and-technology tasks; filters in the URL; CSV/XLSX of the
     filtered rows."""
-    tasks = ScienceTask.objects.of_province(Province.objects.first())
+    tasks = ScienceTask.objects.of_province(province_for(request))
     filterset = ScienceTaskFilter(request.GET, queryset=tasks)
     table = ScienceTaskTable(filterset.qs)
     return filtered_table_page(
