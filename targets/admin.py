@@ -130,7 +130,8 @@ class ProgrammeTargetInline(admin.TabularInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "province"
     list_display = ("resolution_reference", "title", "province", "issued_on", "horizon_year")
     list_filter = ("province",)
     list_select_related = ("province",)
@@ -139,7 +140,8 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammeTarget)
-class ProgrammeTargetAdmin(SimpleHistoryAdmin):
+class ProgrammeTargetAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "programme__province"
     list_display = ("code", "name_vi", "programme", "qualifier", "target_value", "unit")
     list_filter = ("programme",)
     list_select_related = ("programme",)
@@ -159,7 +161,8 @@ class KeyTaskUpdateInline(admin.TabularInline):
 
 
 @admin.register(KeyTask)
-class KeyTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class KeyTaskAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmin):
+    province_path = "plan__province"
     resource_classes = [KeyTaskResource]
     list_display = ("code", "title", "plan", "lead_agency", "deadline", "progress",
                     "status_today", "is_reconstruction")
@@ -174,7 +177,8 @@ class KeyTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(KeyTaskUpdate)
-class KeyTaskUpdateAdmin(SimpleHistoryAdmin):
+class KeyTaskUpdateAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "task__plan__province"
     """Progress reports; saving one moves its task to the progress of its latest update."""
 
     list_display = ("task", "date", "progress", "author")
@@ -199,7 +203,8 @@ class KeyTaskUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ScienceTask)
-class ScienceTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
+class ScienceTaskAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmin):
+    province_path = "province"
     resource_classes = [ScienceTaskResource]
     list_display = ("code", "title", "field", "kind", "stage", "results_applied",
                     "receiving_unit", "is_demo")
@@ -209,7 +214,8 @@ class ScienceTaskAdmin(SafeImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ScienceTaskStatistics)
-class ScienceTaskStatisticsAdmin(SimpleHistoryAdmin):
+class ScienceTaskStatisticsAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
+    province_path = "province"
     list_display = ("province", "as_of", "transitional", "new", "results_applied")
     list_filter = ("province",)
     list_select_related = ("province",)

@@ -165,11 +165,11 @@ def test_new_pages_query_counts(demo, signed_in, django_assert_num_queries):
                     field="other", kind="new", host_organisation="h", receiving_unit="r")
         for n in range(30)
     )
-    # Session, user and role check (3), then the page's own: province, programme, its
-    # targets, their contributions with roll-up values (4); province, count, rows (3).
-    with django_assert_num_queries(PAGE_CHROME_QUERIES + 3 + 4):
+    # Session and user (2), then the page's own: province, programme, its targets, their
+    # contributions with roll-up values (4); province, count, rows (3).
+    with django_assert_num_queries(PAGE_CHROME_QUERIES + 2 + 4):
         assert signed_in.get(reverse("programmes:index")).status_code == 200
-    with django_assert_num_queries(PAGE_CHROME_QUERIES + 3 + 3):
+    with django_assert_num_queries(PAGE_CHROME_QUERIES + 2 + 3):
         assert signed_in.get(reverse("science_tasks:list")).status_code == 200
 
 

@@ -18,7 +18,7 @@ from communes import roles
 from communes.models import Commune, Province, User
 from reports import services
 from reports.models import DailyReport, DayUnlock, Notice, ReportValue
-from targets.models import Pillar, Plan, Target, TargetMeasurement
+from targets.models import Pillar, Plan, Programme, Target, TargetMeasurement
 
 from .conftest import make_user
 
@@ -45,8 +45,11 @@ def province_b(quangninh):
     DayUnlock.objects.create(commune=unit, date=dt.date(2025, 8, 1), reason="Xã Riêng Bê")
     TargetMeasurement.objects.create(target=target, date=dt.date(2025, 9, 1), value=4)
     notice = Notice.objects.create(user=focal, commune=unit, message="Xã Riêng Bê")
+    programme = Programme.objects.create(
+        province=b, title="Kế hoạch riêng của B", resolution_reference="01-NQ/B", horizon_year=2030
+    )
     return {"province": b, "unit": unit, "plan": plan, "target": target, "report": report,
-            "focal": focal, "notice": notice}
+            "focal": focal, "notice": notice, "programme": programme}
 
 
 @pytest.fixture
@@ -76,7 +79,8 @@ def _b_url(name, route, params, b) -> str | None:
     "set language")."""
     values = {"code": b["unit"].code, "day": "2025-09-01"}
     by_name = {"targets:detail": b["target"].pk, "reports:detail": b["report"].pk,
-               "reports:return": b["report"].pk, "dismiss_notice": b["notice"].pk}
+               "reports:return": b["report"].pk, "dismiss_notice": b["notice"].pk,
+               "programmes:detail": b["programme"].pk}
     if "pk" in params:
         if name not in by_name:
             raise AssertionError(f"{name}: say which object of B fills its pk")
