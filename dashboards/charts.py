@@ -323,3 +323,9 @@ def unit_vs_province(rows: Sequence[dict], unit_name: str) -> dict:
     fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
     fig.update_xaxes(type="category")
     return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province")
+
+
+def province_ranking(rows: Sequence[dict]) -> dict:
+    """The national page: provinces by on-time rate, with their reporting rate (%)."""
+    return rate_bars(_("Provinces ranked by on-time reporting"), "provinces-ranked", rows,
+                     "province")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import compliance_views, target_views, unit_views, views
+from . import compliance_views, national_views, target_views, unit_views, views
 
 home_patterns = [path("", views.home, name="home")]
 
@@ -18,4 +18,8 @@ unit_patterns = [
 
 compliance_patterns = [
     path("", compliance_views.compliance_index, name="index"),
+]
+
+national_patterns = [
+    path("", national_views.national_index, name="index"),
 ]

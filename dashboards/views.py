@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from communes.access import province_for
-from core.tabular import chart_csv
+from core.tabular import chart_csv, query_without
 
 from .overview import overview
 
@@ -17,4 +17,6 @@ def home(request):
     procedures, and the charts behind them."""
     context = overview(get_language(), timezone.localdate(), province_for(request))
     downloads = [*context.get("charts", []), *([context["card"]] if "card" in context else [])]
+    # Chart data links keep `?province=` (national accounts).
+    context["base_query"] = query_without(request, "csv")
     return chart_csv(request, downloads) or render(request, "home.html", context)

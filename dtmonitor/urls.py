@@ -15,6 +15,7 @@ urlpatterns = [
     path("targets/", include((dashboard_urls.target_patterns, "targets"))),
     path("communes/", include((dashboard_urls.unit_patterns, "communes"))),
     path("compliance/", include((dashboard_urls.compliance_patterns, "compliance"))),
+    path("national/", include((dashboard_urls.national_patterns, "national"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),
