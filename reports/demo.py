@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from communes import roles
-from communes.models import Commune, User
-from targets.models import Target
+from communes.models import Commune, Province, User
+from targets.models import Plan, Target
 
 from . import deadlines
 from .models import DailyReport, ReportingSettings, ReportValue
@@ -38,14 +39,22 @@ class DemoLogin:
     role: str
 
 
-def create_demo_users(focal_commune: Commune) -> list[DemoLogin]:
-    """One login per role, with a known password. Only ever called when asked for."""
+def create_demo_users(focal_commune: Commune,
+                      other_provinces: Iterable[Province] = ()) -> list[DemoLogin]:
+    """One login per role, with a known password, a national login, and one official per
+    other demo province (`official_<code>`). Only ever called when asked for."""
     specs = [
         ("admin", roles.ADMINISTRATORS, {"is_staff": True, "is_superuser": True}),
         ("official", roles.PROVINCIAL_OFFICIALS,
          {"scope": User.Scope.PROVINCE, "province_id": focal_commune.province_id}),
         ("focal", roles.FOCAL_POINTS,
          {"scope": User.Scope.UNIT, "province_id": focal_commune.province_id}),
+        # Reads every province (the national page, any province's pages), writes nothing.
+        ("national", roles.PROVINCIAL_OFFICIALS,
+         {"scope": User.Scope.NATIONAL, "province_id": None}),
+        *((f"official_{province.code}", roles.PROVINCIAL_OFFICIALS,
+           {"scope": User.Scope.PROVINCE, "province_id": province.pk})
+          for province in other_provinces),
     ]
     logins = []
     for username, group_name, flags in specs:
@@ -108,15 +117,23 @@ def _daily_values(rng: random.Random, scale: float, digitising: float) -> dict[s
 
 
 @transaction.atomic
-def seed_history(days: int, seed: int, end: dt.date) -> int:
-    """Create reports for the `days` days ending at `end`; days already reported are kept."""
+def seed_history(days: int, seed: int, end: dt.date, province: Province | None = None) -> int:
+    """Create reports for the `days` days ending at `end`; days already reported are kept.
+    With `province`, only its units, reporting the counts of its latest plan."""
     rng = random.Random(seed)
     rules = ReportingSettings.current()
-    communes = list(Commune.objects.active().order_by("code"))
-    counts = {t.code: t for t in Target.objects.reported_by_communes()}
+    units = Commune.objects.active()
+    daily = Target.objects.reported_by_communes()
+    reports = DailyReport.objects.all()
+    if province is not None:
+        units = units.filter(province=province)
+        daily = daily.filter(plan__province=province).order_by("plan__year")
+        reports = reports.filter(commune__province=province)
+    communes = list(units.order_by("code"))
+    counts = {t.code: t for t in daily}
     submitters = _unit_focal_points(communes)
     existing = set(
-        DailyReport.objects.filter(date__range=(end - dt.timedelta(days=days - 1), end))
+        reports.filter(date__range=(end - dt.timedelta(days=days - 1), end))
         .values_list("commune_id", "date")
     )
 
@@ -157,3 +174,39 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
         batch_size=2000,
     )
     return len(reports)
+
+
+DEMO_PLAN_NOTE = (
+    "Demo plan: a copy of Quang Ninh's plan structure (targets, pillars, units, target values) "
+    "made by seed_demo for demonstration only. Replace it with the province's own plan by "
+    "importing it in the admin."
+)
+
+
+@transaction.atomic
+def copy_demo_plan(source: Plan, province: Province, year: int) -> Plan:
+    """`province`'s demo plan for `year`: `source`'s targets copied, labelled demo. Kept as it
+    is when the province already has a plan for that year."""
+    plan, created = Plan.objects.get_or_create(
+        province=province, year=year,
+        defaults={"title": f"Kế hoạch chuyển đổi số {province.name} năm {year} (demo)",
+                  "is_reconstruction": True, "note": DEMO_PLAN_NOTE},
+    )
+    if not created:
+        return plan
+    copies = {}
+    # Counts before the rates that name them (the database wants a rate's two counts).
+    targets = sorted(source.targets.order_by("pk"), key=lambda t: t.numerator_id is not None)
+    skip = ("id", "plan", "numerator", "denominator", "manual_status")
+    for target in targets:
+        copy = Target(plan=plan, **{
+            field.attname: getattr(target, field.attname)
+            for field in Target._meta.concrete_fields if field.name not in skip
+        })
+        copy.numerator = copies.get(target.numerator_id)
+        copy.denominator = copies.get(target.denominator_id)
+        if copy.deadline:
+            copy.deadline = copy.deadline.replace(year=year)
+        copy.save()
+        copies[target.pk] = copy
+    return plan
