@@ -29,6 +29,20 @@ def province_wide(view):
     return wrapper
 
 
+def national(view):
+    """Signed-in users who read every province (national accounts, superusers); everyone else
+    gets 404, anonymous visitors go to the login page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.reads_all_provinces:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def province_for(request) -> Province | None:
     """The province a page is about: `?province=<code>` among those the user may see (404
     for any other), else the user's own, else the first they may see (national accounts);
@@ -47,3 +61,10 @@ def province_for(request) -> Province | None:
         if own is not None:
             return own
     return provinces.order_by("code").first()
+
+
+def require_requested_province(request, province_id: int) -> None:
+    """A page about one object (a unit, a target) opened with `?province=<code>`, the national
+    picker travelling in links: 404 unless the object belongs to that province."""
+    if request.GET.get("province") and province_for(request).pk != province_id:
+        raise Http404("not in the province asked for")

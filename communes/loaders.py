@@ -4,18 +4,41 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from core.tsv import read_tsv
 from core.upsert import Outcome, upsert
 
 from .models import Commune, Province
 
+REGIONS_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "regions.tsv"
+
+
+@cache
+def regions() -> dict[str, str]:
+    """Province code → socio-economic region (`Province.Region`), from fixtures/regions.tsv:
+    the vietnam-provinces package does not give regions."""
+    return {row["code"]: row["region"] for row in read_tsv(REGIONS_FIXTURE)}
+
 
 def load_province(data: dict, *, update: bool) -> tuple[Province, Outcome]:
-    return upsert(Province, {"code": data["code"]}, {"name": data["name"]}, update=update)
+    values = {"name": data["name"]}
+    region = regions().get(data["code"], "")
+    if region:
+        values["region"] = region
+    province, outcome = upsert(Province, {"code": data["code"]}, values, update=update)
+    if not update and region and not province.region:
+        # Like the units' richer fields: a blank region is filled, an edited one is kept.
+        province.region = region
+        province.save(update_fields=["region"])
+        outcome = Outcome.UPDATED
+    return province, outcome
 
 
 RICHER_FIELDS = ("former_area", "area_km2", "population")

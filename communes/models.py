@@ -113,8 +113,24 @@ class ProvinceQuerySet(models.QuerySet):
 
 
 class Province(models.Model):
+    class Region(models.TextChoices):
+        """The six socio-economic regions (the national master plan's), for comparing
+        provinces on the national page."""
+
+        NORTHERN_MIDLANDS_MOUNTAINS = "northern_midlands_mountains", _(
+            "Northern midlands and mountains")
+        RED_RIVER_DELTA = "red_river_delta", _("Red River Delta")
+        NORTH_CENTRAL_COAST = "north_central_coast", _("North Central and Central Coast")
+        CENTRAL_HIGHLANDS = "central_highlands", _("Central Highlands")
+        SOUTHEAST = "southeast", _("Southeast")
+        MEKONG_DELTA = "mekong_delta", _("Mekong Delta")
+
     code = models.CharField(_("official code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(
+        _("socio-economic region"), max_length=30, choices=Region.choices, blank=True,
+        help_text=_("Set by load_units from fixtures/regions.tsv."),
+    )
 
     objects = ProvinceQuerySet.as_manager()
 

@@ -167,19 +167,39 @@ class ChoiceWidget(widgets.Widget):
         return found
 
 
+def within_scope(queryset, actor):
+    """The rows of `queryset` that `actor` may see, by the model's own scoping rule
+    (`visible_to`); all of them for a model shared by everyone or an import without a user."""
+    if actor is None or not hasattr(queryset, "visible_to"):
+        return queryset
+    return queryset.visible_to(actor)
+
+
+def outside_scope_message(value, model) -> str:
+    return _("“%(value)s” belongs to another province: you may import only your own "
+             "(%(model)s).") % {"value": value, "model": model._meta.verbose_name}
+
+
 class CodeForeignKeyWidget(widgets.ForeignKeyWidget):
-    """A related row named by its code; a missing one is a plain message, not a traceback."""
+    """A related row named by its code; a missing one is a plain message, not a traceback.
+    Only rows the importing user may see are found (`actor`, set per import): one of another
+    province is refused as such."""
 
     def __init__(self, model, field="code", **kwargs):
         super().__init__(model, field, **kwargs)
+        self.actor = None
 
     def clean(self, value, row=None, **kwargs):
         text = TextWidget().clean(value)
         if not text:
             return None
+        lookup = self.get_lookup_kwargs(text, row, **kwargs)
+        queryset = self.get_queryset(text, row, **kwargs)
         try:
-            return self.get_instance_by_lookup_fields(text, row, **kwargs)
+            return within_scope(queryset, self.actor).get(**lookup)
         except ObjectDoesNotExist:
+            if self.actor is not None and queryset.filter(**lookup).exists():
+                raise ValueError(outside_scope_message(text, self.model)) from None
             raise ValueError(
                 _("“%(value)s” was not found (%(model)s).")
                 % {"value": text, "model": self.model._meta.verbose_name}
@@ -225,6 +245,12 @@ class FriendlyResource(resources.ModelResource):
         return accepted
 
     def before_import(self, dataset, **kwargs):
+        # The importing user (the admin passes it): related rows and the rows a file may
+        # change are looked up within what they may see.
+        self.actor = kwargs.get("user")
+        for field in self.fields.values():
+            if isinstance(field.widget, CodeForeignKeyWidget):
+                field.widget.actor = self.actor
         accepted = self.accepted_headers()
         unknown = [h for h in dataset.headers if uploads.normalise_header(h) not in accepted]
         if unknown:
@@ -270,6 +296,30 @@ class FriendlyResource(resources.ModelResource):
                     }
                 )
             seen[key] = line
+
+    def before_import_row(self, row, **kwargs):
+        """Refuse, on its key column, a row whose key names something outside the user's scope
+        (another province's unit or plan): nothing of another province is changed or moved."""
+        super().before_import_row(row, **kwargs)
+        actor = getattr(self, "actor", None)
+        if actor is None:
+            return
+        lookup, errors = {}, {}
+        key_fields = [self.fields[name] for name in self.get_import_id_fields()]
+        for field in key_fields:
+            try:
+                lookup[field.attribute] = field.clean(row, **kwargs)
+            except ValueError as error:
+                errors[field.attribute] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+        everyone = self._meta.model._default_manager.all()
+        if (hasattr(everyone, "visible_to") and everyone.filter(**lookup).exists()
+                and not within_scope(everyone, actor).filter(**lookup).exists()):
+            field = key_fields[-1]
+            raise ValidationError({field.attribute: [
+                outside_scope_message(" / ".join(str(value) for value in lookup.values()),
+                                      self._meta.model)]})
 
     def line_of(self, number: int) -> int:
         """The line in the user's file of import-export's row `number` (1-based)."""

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -95,6 +96,14 @@ def query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         params.pop(key, None)
     return params.urlencode()
+
+
+def link_keeping(table, url: str, key: str = "province") -> str:
+    """A table row's link that keeps `key` of the page's query (e.g. the province a national
+    account picked), so the choice travels to the page the row opens."""
+    request = getattr(table, "request", None)
+    value = request.GET.get(key) if request is not None else None
+    return f"{url}?{urlencode({key: value})}" if value else url
 
 
 PER_PAGE = 25

@@ -351,3 +351,9 @@ def programme_path(series: dict[str, dict], horizon_year: int) -> dict:
     fig.update_xaxes(dtick=1, title_text=_("Year"))
     fig.update_yaxes(title_text=_("Share of the programme target (%)"), rangemode="tozero")
     return _finish(fig, _("Path to the programme's targets"), "programme-path")
+
+
+def province_ranking(rows: Sequence[dict]) -> dict:
+    """The national page: provinces by on-time rate, with their reporting rate (%)."""
+    return rate_bars(_("Provinces ranked by on-time reporting"), "provinces-ranked", rows,
+                     "province")

@@ -32,11 +32,14 @@ class RangeForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), required=False,
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
-    def __init__(self, *args, today: dt.date, **kwargs):
+    def __init__(self, *args, today: dt.date, default_end: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
-        self.initial = {"start": today - dt.timedelta(days=DEFAULT_DAYS - 1), "end": today,
-                        **self.initial}
+        # The range shown when none is asked for ends here (the national page: the last day
+        # whose deadline has passed).
+        self.default_end = default_end or today
+        self.initial = {"start": self.default_end - dt.timedelta(days=DEFAULT_DAYS - 1),
+                        "end": self.default_end, **self.initial}
         # HTML date inputs send ISO dates whatever the language.
         for field in self.fields.values():
             field.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -51,7 +54,7 @@ class RangeForm(forms.Form):
                 data[name] = None
         if self.errors:
             return data
-        end = data.get("end") or self.today
+        end = data.get("end") or self.default_end
         start = data.get("start") or end - dt.timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             self.add_error("start", _("The start date must not be after the end date."))
@@ -65,7 +68,7 @@ class RangeForm(forms.Form):
         """The valid range asked for, or the default last 30 days."""
         if self.is_valid():
             return self.cleaned_data["start"], self.cleaned_data["end"]
-        return self.today - dt.timedelta(days=DEFAULT_DAYS - 1), self.today
+        return self.default_end - dt.timedelta(days=DEFAULT_DAYS - 1), self.default_end
 
 
 class RateColumn(tables.Column):

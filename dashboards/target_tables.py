@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import link_keeping
 from rollups.progress import status_label
 
 
@@ -44,7 +45,7 @@ class TargetTable(tables.Table):
         empty_text = _("No target matches these filters.")
 
     def render_code(self, record, value):
-        url = reverse("targets:detail", args=[record.pk])
+        url = link_keeping(self, reverse("targets:detail", args=[record.pk]))
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_code(self, value):

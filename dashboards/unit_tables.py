@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import link_keeping
+
 
 class RateColumn(tables.Column):
     def __init__(self, **kwargs):
@@ -36,8 +38,8 @@ class CommuneTable(tables.Table):
         empty_text = _("No unit matches these filters.")
 
     def render_name(self, record, value):
-        return format_html('<a href="{}">{}</a>', reverse("communes:detail", args=[record.code]),
-                           value)
+        url = link_keeping(self, reverse("communes:detail", args=[record.code]))
+        return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
         return value

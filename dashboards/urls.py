@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from . import compliance_views, programme_views, science_views, target_views, unit_views, views
+from . import (
+    compliance_views,
+    national_views,
+    programme_views,
+    science_views,
+    target_views,
+    unit_views,
+    views,
+)
 
 home_patterns = [path("", views.home, name="home")]
 
@@ -27,4 +35,8 @@ programme_patterns = [
 
 science_task_patterns = [
     path("", science_views.science_task_list, name="list"),
+]
+
+national_patterns = [
+    path("", national_views.national_index, name="index"),
 ]

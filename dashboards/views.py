@@ -20,4 +20,6 @@ def home(request):
     )
     context["base_query"] = query_without(request, "csv")
     downloads = [*context.get("charts", []), *([context["card"]] if "card" in context else [])]
+    # Chart data links keep `?province=` (national accounts).
+    context["base_query"] = query_without(request, "csv")
     return chart_csv(request, downloads) or render(request, "home.html", context)

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.notices",
                 "reports.context_processors.offline_client",
+                "dashboards.context_processors.province_picker",
             ],
         },
     },

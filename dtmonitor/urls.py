@@ -18,6 +18,7 @@ urlpatterns = [
     path("compliance/", include((dashboard_urls.compliance_patterns, "compliance"))),
     path("", include((dashboard_urls.programme_patterns, "programmes"))),
     path("science-tasks/", include((dashboard_urls.science_task_patterns, "science_tasks"))),
+    path("national/", include((dashboard_urls.national_patterns, "national"))),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from communes import roles
-from communes.models import Commune, User
+from communes.models import Commune, Province, User
 from targets.key_tasks import record_progress
 from targets.models import KeyTask, Plan, ScienceTask, Target
 
@@ -39,14 +40,22 @@ class DemoLogin:
     role: str
 
 
-def create_demo_users(focal_commune: Commune) -> list[DemoLogin]:
-    """One login per role, with a known password. Only ever called when asked for."""
+def create_demo_users(focal_commune: Commune,
+                      other_provinces: Iterable[Province] = ()) -> list[DemoLogin]:
+    """One login per role, with a known password, a national login, and one official per
+    other demo province (`official_<code>`). Only ever called when asked for."""
     specs = [
         ("admin", roles.ADMINISTRATORS, {"is_staff": True, "is_superuser": True}),
         ("official", roles.PROVINCIAL_OFFICIALS,
          {"scope": User.Scope.PROVINCE, "province_id": focal_commune.province_id}),
         ("focal", roles.FOCAL_POINTS,
          {"scope": User.Scope.UNIT, "province_id": focal_commune.province_id}),
+        # Reads every province (the national page, any province's pages), writes nothing.
+        ("national", roles.PROVINCIAL_OFFICIALS,
+         {"scope": User.Scope.NATIONAL, "province_id": None}),
+        *((f"official_{province.code}", roles.PROVINCIAL_OFFICIALS,
+           {"scope": User.Scope.PROVINCE, "province_id": province.pk})
+          for province in other_provinces),
     ]
     logins = []
     for username, group_name, flags in specs:
@@ -109,15 +118,21 @@ def _daily_values(rng: random.Random, scale: float, digitising: float) -> dict[s
 
 
 @transaction.atomic
-def seed_history(days: int, seed: int, end: dt.date) -> int:
-    """Create reports for the `days` days ending at `end`; days already reported are kept."""
+def seed_history(days: int, seed: int, end: dt.date, province: Province | None = None) -> int:
+    """Create reports for the `days` days ending at `end`; days already reported are kept.
+    With `province`, only its units, reporting the counts of its latest plan."""
     rng = random.Random(seed)
     rules = ReportingSettings.current()
-    communes = list(Commune.objects.active().order_by("code"))
-    counts_by_year = _daily_counts_by_plan_year()
+    units = Commune.objects.active()
+    reports = DailyReport.objects.all()
+    if province is not None:
+        units = units.filter(province=province)
+        reports = reports.filter(commune__province=province)
+    communes = list(units.order_by("code"))
+    counts_by_plan = _daily_counts_by_plan()
     submitters = _unit_focal_points(communes)
     existing = set(
-        DailyReport.objects.filter(date__range=(end - dt.timedelta(days=days - 1), end))
+        reports.filter(date__range=(end - dt.timedelta(days=days - 1), end))
         .values_list("commune_id", "date")
     )
 
@@ -145,7 +160,9 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
                     is_late=deadlines.is_late(day, submitted_at, rules),
                 )
             )
-            values_by_report.append((_counts_in_force(counts_by_year, day), values))
+            values_by_report.append(
+                (_counts_in_force(counts_by_plan, commune.province_id, day), values)
+            )
 
     DailyReport.objects.bulk_create(reports, batch_size=1000)
     ReportValue.objects.bulk_create(
@@ -158,6 +175,28 @@ def seed_history(days: int, seed: int, end: dt.date) -> int:
         batch_size=2000,
     )
     return len(reports)
+
+
+def _daily_counts_by_plan() -> dict[tuple[int, int], dict[str, Target]]:
+    """{(province, plan year): {code: daily count}}: each plan has its own CX-01..CX-08."""
+    by_plan: dict[tuple[int, int], dict[str, Target]] = {}
+    for target in Target.objects.reported_by_communes().select_related("plan"):
+        key = (target.plan.province_id, target.plan.year)
+        by_plan.setdefault(key, {})[target.code] = target
+    return by_plan
+
+
+def _counts_in_force(
+    by_plan: dict[tuple[int, int], dict[str, Target]], province_id: int, day: dt.date
+) -> dict[str, Target]:
+    """The daily counts of the unit's province's plan in force on `day`, as
+    `Target.objects.reported_for` picks it (the latest plan whose year has begun; a demo
+    province with only a later plan reports that plan's counts)."""
+    years = [year for province, year in by_plan if province == province_id]
+    if not years:
+        return {}
+    begun = [year for year in years if year <= day.year]
+    return by_plan[(province_id, max(begun) if begun else min(years))]
 
 
 def _daily_counts_by_plan_year() -> dict[int, dict[str, Target]]:
@@ -197,21 +236,27 @@ DEMO_SCIENCE_TASKS = (
      "Bệnh viện Đa khoa tỉnh", "Sở Y tế", 3_000_000_000, False),
 )
 
+DEMO_PLAN_NOTE = (
+    "Demo plan: a copy of Quang Ninh's plan structure (targets, pillars, units, target values) "
+    "made by seed_demo for demonstration only. Replace it with the province's own plan by "
+    "importing it in the admin."
+)
+
 
 @transaction.atomic
-def seed_plan_extras(today: dt.date) -> dict[str, int]:
-    """The demo's key-task progress (2025 plan) and illustrative science tasks (is_demo)."""
+def seed_plan_extras(today: dt.date, province: Province) -> dict[str, int]:
+    """The demo's key-task progress (2025 plan) and illustrative science tasks (is_demo) of
+    `province` (Quang Ninh, where the demo logins are)."""
     created = {"key_task_updates": 0, "science_tasks": 0}
-    for task in KeyTask.objects.filter(code__in=DEMO_KEY_TASK_PROGRESS, updates__isnull=True):
+    for task in KeyTask.objects.filter(
+        plan__province=province, code__in=DEMO_KEY_TASK_PROGRESS, updates__isnull=True
+    ):
         day = min(today, task.deadline)
         record_progress(task, day, DEMO_KEY_TASK_PROGRESS[task.code], note=DEMO_NOTE)
         created["key_task_updates"] += 1
-    plan = Plan.objects.order_by("-year").select_related("province").first()
-    if plan is None:
-        return created
     for code, title, field, kind, stage, host, receiving, budget, applied in DEMO_SCIENCE_TASKS:
         _, was_created = ScienceTask.objects.get_or_create(
-            province=plan.province, code=code,
+            province=province, code=code,
             defaults={
                 "title": title, "field": field, "kind": kind, "stage": stage,
                 "host_organisation": host, "receiving_unit": receiving,
@@ -222,3 +267,32 @@ def seed_plan_extras(today: dt.date) -> dict[str, int]:
         )
         created["science_tasks"] += was_created
     return created
+
+
+@transaction.atomic
+def copy_demo_plan(source: Plan, province: Province, year: int) -> Plan:
+    """`province`'s demo plan for `year`: `source`'s targets copied, labelled demo. Kept as it
+    is when the province already has a plan for that year."""
+    plan, created = Plan.objects.get_or_create(
+        province=province, year=year,
+        defaults={"title": f"Kế hoạch chuyển đổi số {province.name} năm {year} (demo)",
+                  "is_reconstruction": True, "note": DEMO_PLAN_NOTE},
+    )
+    if not created:
+        return plan
+    copies = {}
+    # Counts before the rates that name them (the database wants a rate's two counts).
+    targets = sorted(source.targets.order_by("pk"), key=lambda t: t.numerator_id is not None)
+    skip = ("id", "plan", "numerator", "denominator", "manual_status")
+    for target in targets:
+        copy = Target(plan=plan, **{
+            field.attname: getattr(target, field.attname)
+            for field in Target._meta.concrete_fields if field.name not in skip
+        })
+        copy.numerator = copies.get(target.numerator_id)
+        copy.denominator = copies.get(target.denominator_id)
+        if copy.deadline:
+            copy.deadline = copy.deadline.replace(year=year)
+        copy.save()
+        copies[target.pk] = copy
+    return plan

@@ -45,17 +45,36 @@ def plan_completion(plan: Plan, day: dt.date | None = None) -> PlanCompletion:
     what administrators recorded: targets marked completed, the rest without data. That is what
     makes a fresh install show the province's published "7/22".
     """
+    return plan_completions([plan], day)[plan.pk]
+
+
+def plan_completions(plans, day: dt.date | None = None) -> dict[int, PlanCompletion]:
+    """`plan_completion` of several plans at once (the national page): one query for the
+    roll-ups, one more only if some plan has none yet, whatever the number of plans."""
     day = day or timezone.localdate()
-    row = PlanDay.objects.filter(plan=plan, date__lte=day).order_by("-date").first()
-    if row is not None:
+    plan_ids = [plan.pk for plan in plans]
+    latest = PlanDay.objects.filter(plan=OuterRef("plan"), date__lte=day).order_by("-date")
+    rows = PlanDay.objects.filter(
+        plan_id__in=plan_ids, date=Subquery(latest.values("date")[:1])
+    ) if plan_ids else []
+    completions = {}
+    for row in rows:
         counts = {status.value: getattr(row, status.value) for status in STATUS_ORDER}
-        return PlanCompletion(row.total, row.completed, counts, row.date)
-    statuses = list(plan.targets.in_plan().values_list("manual_status", flat=True))
-    completed = sum(1 for status in statuses if status == Target.ManualStatus.COMPLETED)
-    counts = {status.value: 0 for status in STATUS_ORDER}
-    counts[TargetStatus.COMPLETED] = completed
-    counts[TargetStatus.NO_DATA] = len(statuses) - completed
-    return PlanCompletion(len(statuses), completed, counts, None)
+        completions[row.plan_id] = PlanCompletion(row.total, row.completed, counts, row.date)
+    without_rollup = [pk for pk in plan_ids if pk not in completions]
+    if without_rollup:
+        statuses: dict[int, list[str]] = {pk: [] for pk in without_rollup}
+        for plan_id, status in Target.objects.in_plan().filter(
+            plan_id__in=without_rollup
+        ).values_list("plan_id", "manual_status"):
+            statuses[plan_id].append(status)
+        for plan_id, manual in statuses.items():
+            completed = sum(1 for status in manual if status == Target.ManualStatus.COMPLETED)
+            counts = {status.value: 0 for status in STATUS_ORDER}
+            counts[TargetStatus.COMPLETED] = completed
+            counts[TargetStatus.NO_DATA] = len(manual) - completed
+            completions[plan_id] = PlanCompletion(len(manual), completed, counts, None)
+    return completions
 
 
 def with_current_status(targets: QuerySet[Target], day: dt.date | None = None) -> QuerySet:

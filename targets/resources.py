@@ -72,8 +72,12 @@ class SamePlanTargetWidget(ie.CodeForeignKeyWidget):
         self.lines_in_file: dict[str, int] = {}
 
     def get_queryset(self, value, row, *args, **kwargs):
+        # The plan of that year among the plans the importing user may see (their province's).
         year = ie.TextWidget().clean(row.get(TargetResource.PLAN_COLUMN))
-        return Target.objects.filter(plan__year=year) if year.isdigit() else Target.objects.none()
+        if not year.isdigit():
+            return Target.objects.none()
+        plans = ie.within_scope(Plan.objects.filter(year=year), self.actor)
+        return Target.objects.filter(plan__in=plans)
 
     def clean(self, value, row=None, **kwargs):
         try:
