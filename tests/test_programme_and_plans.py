@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from communes.models import Province
 from reports.demo import seed_history, seed_plan_extras
 from reports.loaders import load_quangninh
 from rollups.jobs import rollup_range
@@ -28,7 +29,7 @@ DEMO_DAYS = 7
 def demo(db, official):
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, 0), tick=False):
         seed_history(days=DEMO_DAYS, seed=1, end=TODAY)
-        seed_plan_extras(TODAY)
+        seed_plan_extras(TODAY, Province.objects.get(code="22"))
         rollup_range(TODAY - dt.timedelta(days=DEMO_DAYS - 1), TODAY)
         yield
 
