@@ -59,19 +59,21 @@ def _completion(value: str) -> str:
     )
 
 
-def _statement(incremental: bool) -> str:
+def _statement(incremental: bool, latest: bool = True) -> str:
     ctd, report, value = (
         CommuneTargetDay._meta.db_table, "reports_dailyreport", "reports_reportvalue"
     )
     only_units = "AND id = ANY(%(communes)s)" if incremental else ""
+    only_reports = "AND r.commune_id = ANY(%(communes)s)" if incremental else ""
     # Other units' counts as their last roll-up stored them (only after one submission).
-    kept = f"""
-    UNION ALL
-    SELECT k.commune_id, k.target_id, k.date, k.value, k.value::float8,
-           (SELECT MAX(r.date) FROM {report} r
+    # When the last report was: only the "latest" aggregation asks (and it costs a lookup).
+    as_of = f"""(SELECT MAX(r.date) FROM {report} r
               JOIN {value} v ON v.report_id = r.id AND v.target_id = k.target_id
              WHERE k.target_id = ANY(%(latest)s) AND r.commune_id = k.commune_id
-               AND r.date <= k.date AND r.status <> 'returned'),
+               AND r.date <= k.date AND r.status <> 'returned')""" if latest else "NULL::date"
+    kept = f"""
+    UNION ALL
+    SELECT k.commune_id, k.target_id, k.date, k.value, k.value::float8, {as_of},
            u.population
       FROM {ctd} k JOIN communes_commune u ON u.id = k.commune_id
      WHERE u.province_id = %(province)s AND NOT (k.commune_id = ANY(%(communes)s))
@@ -81,7 +83,7 @@ def _statement(incremental: bool) -> str:
     # The comment leads so pg_stat_activity (1 kB of query text) shows what is running.
     return f"""
 /* rollups: INSERT INTO {ctd} ... SELECT, set-based target roll-up */
-WITH units AS MATERIALIZED (
+WITH units AS (
     SELECT id, population, active_from, active_until FROM communes_commune
      WHERE province_id = %(province)s {only_units}
 ),
@@ -90,8 +92,10 @@ source AS (
     -- summed into its first day (their latest date kept as as_of).
     SELECT r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date) AS day,
            false AS cumulative, SUM(v.value) AS amount, MAX(r.date) AS as_of
-      FROM {value} v JOIN {report} r ON r.id = v.report_id JOIN units u ON u.id = r.commune_id
-     WHERE v.target_id = ANY(%(running)s) AND r.status <> 'returned'
+      FROM {value} v JOIN {report} r ON r.id = v.report_id
+      JOIN communes_commune c ON c.id = r.commune_id
+     WHERE c.province_id = %(province)s {only_reports}
+       AND v.target_id = ANY(%(running)s) AND r.status <> 'returned'
        AND r.date BETWEEN %(year_start)s AND %(last)s
      GROUP BY 1, 2, 3
     UNION ALL
@@ -101,30 +105,29 @@ source AS (
                r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date), true, v.value,
                r.date
           FROM {value} v JOIN {report} r ON r.id = v.report_id
-          JOIN units u ON u.id = r.commune_id
-         WHERE v.target_id = ANY(%(cumulative)s) AND r.status <> 'returned'
+          JOIN communes_commune c ON c.id = r.commune_id
+         WHERE c.province_id = %(province)s {only_reports}
+           AND v.target_id = ANY(%(cumulative)s) AND r.status <> 'returned'
            AND r.date <= %(last)s
          ORDER BY r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date), r.date DESC
     ) latest_values
 ),
-filled AS (
-    SELECT k.commune_id, k.target_id, k.cumulative, cal.day::date AS day, s.amount,
-           SUM(s.amount) OVER w AS total, MAX(s.as_of) OVER w AS as_of,
-           COUNT(s.as_of) OVER w AS seen
-      FROM (SELECT DISTINCT commune_id, target_id, cumulative FROM source) k
-     CROSS JOIN generate_series(%(first)s::date, %(last)s::date, interval '1 day') cal(day)
-      LEFT JOIN source s
-        ON s.commune_id = k.commune_id AND s.target_id = k.target_id AND s.day = cal.day
-    WINDOW w AS (PARTITION BY k.commune_id, k.target_id ORDER BY cal.day)
+steps AS (
+    -- Per unit and count, the value from each reported day on: the running total of daily
+    -- counts, the reported value of cumulative ones; it holds until the next reported day.
+    SELECT commune_id, target_id, day, as_of,
+           CASE WHEN cumulative THEN amount
+                ELSE SUM(amount) OVER (PARTITION BY commune_id, target_id ORDER BY day) END
+               AS value,
+           LEAD(day) OVER (PARTITION BY commune_id, target_id ORDER BY day) AS next_day
+      FROM source
 ),
 fresh AS (
-    SELECT f.commune_id, f.target_id, f.day,
-           CASE WHEN f.cumulative THEN first_value(f.amount) OVER (
-                    PARTITION BY f.commune_id, f.target_id, f.seen ORDER BY f.day)
-                ELSE f.total END AS value,
-           f.as_of
-      FROM filled f
-     WHERE f.seen > 0  -- nothing before the unit's first report
+    -- Each step spread over its days: a lateral series per step, no join to plan.
+    SELECT s.commune_id, s.target_id, d.day::date AS day, s.value, s.as_of
+      FROM steps s
+     CROSS JOIN LATERAL generate_series(
+           s.day, COALESCE(s.next_day - 1, %(last)s::date), interval '1 day') AS d(day)
 ),
 unit_values AS MATERIALIZED (
     SELECT f.commune_id, f.target_id, f.day, f.value, f.value::float8 AS fvalue, f.as_of,
@@ -133,24 +136,32 @@ unit_values AS MATERIALIZED (
      WHERE {_ACTIVE.format(u="u", day="f.day")}
     {kept}
 ),
-computed AS (
+grid AS NOT MATERIALIZED (
+    -- Every active unit, day and commune-reported target of the plan: one row each.
     SELECT t.id AS target_id, u.id AS commune_id, cal.day::date AS day, t.aggregation,
-           t.direction, t.target_value, t.baseline, own.value AS amount,
-           CASE WHEN t.aggregation = 'ratio' THEN
-                CASE WHEN n.fvalue IS NULL OR d.fvalue IS NULL OR d.fvalue = 0 THEN NULL
-                     ELSE n.fvalue / d.fvalue * 100 END
-                ELSE own.fvalue END AS fvalue
+           t.direction, t.target_value, t.baseline, t.numerator_id, t.denominator_id
       FROM targets_target t
      CROSS JOIN units u
      CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 day') cal(day)
-      LEFT JOIN unit_values own
-        ON own.commune_id = u.id AND own.target_id = t.id AND own.day = cal.day
-      LEFT JOIN unit_values n
-        ON n.commune_id = u.id AND n.target_id = t.numerator_id AND n.day = cal.day
-      LEFT JOIN unit_values d
-        ON d.commune_id = u.id AND d.target_id = t.denominator_id AND d.day = cal.day
      WHERE t.plan_id = %(plan)s AND t.source <> 'province'
        AND {_ACTIVE.format(u="u", day="cal.day::date")}
+),
+computed AS (
+    SELECT g.*, own.value AS amount, own.fvalue
+      FROM grid g
+      LEFT JOIN unit_values own
+        ON own.commune_id = g.commune_id AND own.target_id = g.target_id AND own.day = g.day
+     WHERE g.aggregation <> 'ratio'
+    UNION ALL
+    SELECT g.*, NULL,
+           CASE WHEN n.fvalue IS NULL OR d.fvalue IS NULL OR d.fvalue = 0 THEN NULL
+                ELSE n.fvalue / d.fvalue * 100 END
+      FROM grid g
+      LEFT JOIN unit_values n
+        ON n.commune_id = g.commune_id AND n.target_id = g.numerator_id AND n.day = g.day
+      LEFT JOIN unit_values d
+        ON d.commune_id = g.commune_id AND d.target_id = g.denominator_id AND d.day = g.day
+     WHERE g.aggregation = 'ratio'
 ),
 shares AS (
     SELECT t.*, {_completion("t.fvalue")} AS share FROM computed t
@@ -165,21 +176,25 @@ written AS (
         ON CONFLICT (target_id, commune_id, date) DO UPDATE
        SET value = EXCLUDED.value, completion = EXCLUDED.completion,
            updated_at = EXCLUDED.updated_at
-    RETURNING 1
+     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
+     WHERE ({ctd}.value, {ctd}.completion)
+           IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)
 ),
-newest AS (
-    SELECT target_id, day, MAX(as_of) AS as_of FROM unit_values GROUP BY 1, 2
+counted AS (
+    SELECT COUNT(*) AS rows FROM shares
 )
--- First a row saying how many CommuneTargetDay rows were written, then the aggregates.
+-- First a row saying how many CommuneTargetDay rows were computed, then the aggregates.
 SELECT NULL::int, NULL::date, NULL::float8, NULL::bigint, NULL::float8, NULL::bigint,
-       NULL::float8, (SELECT COUNT(*) FROM written)
+       NULL::float8, (SELECT rows FROM counted)
 UNION ALL
 SELECT p.target_id, p.day, SUM(p.fvalue), COUNT(*),
        SUM(p.fvalue * p.population::float8) FILTER (WHERE p.population > 0),
        SUM(p.population) FILTER (WHERE p.population > 0),
-       SUM(p.fvalue) FILTER (WHERE p.as_of = n.as_of) / COUNT(*) FILTER (WHERE p.as_of = n.as_of),
+       SUM(p.fvalue) FILTER (WHERE p.as_of = p.newest)
+           / COUNT(*) FILTER (WHERE p.as_of = p.newest),
        NULL
-  FROM unit_values p JOIN newest n ON n.target_id = p.target_id AND n.day = p.day
+  FROM (SELECT *, MAX(as_of) OVER (PARTITION BY target_id, day) AS newest
+          FROM unit_values) p
  GROUP BY 1, 2
 """
 
@@ -273,7 +288,11 @@ def rollup_plan(
         "latest": sorted(t.pk for t in targets if t.aggregation == Target.Aggregation.LATEST),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_statement(incremental), params)
+        # Sorts of a year of unit-days fit in memory (the default 4 MB spills to disk);
+        # LOCAL: for this transaction only.
+        # JIT compilation costs seconds and never pays off on these statements.
+        cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
+        cursor.execute(_statement(incremental, latest=bool(params["latest"])), params)
         rows = cursor.fetchall()
     written = next(row[7] for row in rows if row[0] is None)
     aggregates = {(row[0], row[1]): row[2:7] for row in rows if row[0] is not None}
