@@ -71,6 +71,15 @@ def _statement(incremental: bool, latest: bool = True) -> str:
               JOIN {value} v ON v.report_id = r.id AND v.target_id = k.target_id
              WHERE k.target_id = ANY(%(latest)s) AND r.commune_id = k.commune_id
                AND r.date <= k.date AND r.status <> 'returned')""" if latest else "NULL::date"
+    # The mean of the most recently reported units' values ("latest" aggregation).
+    latest_mean = (
+        "SUM(p.fvalue) FILTER (WHERE p.as_of = p.newest)"
+        " / COUNT(*) FILTER (WHERE p.as_of = p.newest)" if latest else "NULL::float8"
+    )
+    pool = (
+        "(SELECT *, MAX(as_of) OVER (PARTITION BY target_id, day) AS newest FROM unit_values)"
+        if latest else "unit_values"
+    )
     kept = f"""
     UNION ALL
     SELECT k.commune_id, k.target_id, k.date, k.value, k.value::float8, {as_of},
@@ -129,11 +138,16 @@ fresh AS (
      CROSS JOIN LATERAL generate_series(
            s.day, COALESCE(s.next_day - 1, %(last)s::date), interval '1 day') AS d(day)
 ),
-unit_values AS MATERIALIZED (
+mine AS MATERIALIZED (
+    -- The recomputed units' values on their active days.
     SELECT f.commune_id, f.target_id, f.day, f.value, f.value::float8 AS fvalue, f.as_of,
            u.population
       FROM fresh f JOIN units u ON u.id = f.commune_id
      WHERE {_ACTIVE.format(u="u", day="f.day")}
+),
+unit_values AS (
+    -- Every active unit's values, for the province figure.
+    SELECT * FROM mine
     {kept}
 ),
 grid AS NOT MATERIALIZED (
@@ -149,7 +163,7 @@ grid AS NOT MATERIALIZED (
 computed AS (
     SELECT g.*, own.value AS amount, own.fvalue
       FROM grid g
-      LEFT JOIN unit_values own
+      LEFT JOIN mine own
         ON own.commune_id = g.commune_id AND own.target_id = g.target_id AND own.day = g.day
      WHERE g.aggregation <> 'ratio'
     UNION ALL
@@ -157,9 +171,9 @@ computed AS (
            CASE WHEN n.fvalue IS NULL OR d.fvalue IS NULL OR d.fvalue = 0 THEN NULL
                 ELSE n.fvalue / d.fvalue * 100 END
       FROM grid g
-      LEFT JOIN unit_values n
+      LEFT JOIN mine n
         ON n.commune_id = g.commune_id AND n.target_id = g.numerator_id AND n.day = g.day
-      LEFT JOIN unit_values d
+      LEFT JOIN mine d
         ON d.commune_id = g.commune_id AND d.target_id = g.denominator_id AND d.day = g.day
      WHERE g.aggregation = 'ratio'
 ),
@@ -190,11 +204,8 @@ UNION ALL
 SELECT p.target_id, p.day, SUM(p.fvalue), COUNT(*),
        SUM(p.fvalue * p.population::float8) FILTER (WHERE p.population > 0),
        SUM(p.population) FILTER (WHERE p.population > 0),
-       SUM(p.fvalue) FILTER (WHERE p.as_of = p.newest)
-           / COUNT(*) FILTER (WHERE p.as_of = p.newest),
-       NULL
-  FROM (SELECT *, MAX(as_of) OVER (PARTITION BY target_id, day) AS newest
-          FROM unit_values) p
+       {latest_mean}, NULL
+  FROM {pool} p
  GROUP BY 1, 2
 """
 
