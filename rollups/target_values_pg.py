@@ -1,8 +1,10 @@
 """Target roll-ups on PostgreSQL, set-based: the same rows as rollups/target_values.py.
 
 Per plan, one statement computes every unit's value in effect per day with window functions
-over a generated calendar (running totals of daily counts from 1 January of the plan's year,
-the latest value of cumulative counts), upserts CommuneTargetDay with
+(running totals of daily counts from 1 January of the plan's year, the latest value of
+cumulative counts) and spreads each value over the days it holds with generate_series (a
+lateral series per reported value, which plans better than joining a calendar), upserts
+CommuneTargetDay with
 `INSERT ... SELECT ... ON CONFLICT DO UPDATE`, and returns the province aggregates of every
 count per day (sum, count, population-weighted sum, mean of the most recently reported units).
 Python then turns those few rows (targets x days) into province values, and status and
