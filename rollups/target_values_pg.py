@@ -31,6 +31,9 @@ from targets.models import Plan, Target
 from .models import CommuneTargetDay, PlanDay, TargetDay
 from .target_days import first_series_day, judge_plan, measurements
 
+# Namespace of the advisory locks that serialise the roll-ups of one plan (issue 10).
+PLAN_LOCK = 10
+
 # A unit is in the province figure only on the days it is active (Commune.is_active_on).
 _ACTIVE = "{u}.active_from <= {day} AND ({u}.active_until IS NULL OR {day} <= {u}.active_until)"
 
@@ -301,6 +304,10 @@ def rollup_plan(
         "latest": sorted(t.pk for t in targets if t.aggregation == Target.Aggregation.LATEST),
     }
     with connection.cursor() as cursor:
+        # One roll-up of a plan at a time: after one submission the province figure reads the
+        # other units' stored rows, so a roll-up must see the rows another one is writing
+        # (it waits for its commit; the next statement's snapshot then includes them).
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PLAN_LOCK, plan.pk])
         # Sorts of a year of unit-days fit in memory (the default 4 MB spills to disk);
         # LOCAL: for this transaction only.
         # JIT compilation costs seconds and never pays off on these statements.
