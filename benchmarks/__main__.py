@@ -1,6 +1,7 @@
 """Benchmark harness: seed data at two scales, time scenarios, report medians and ratios.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dtm_bench python -m benchmarks [--repeat 5]
+    ... python -m benchmarks --suite rollups --days 365 --results benchmarks/RESULTS.md
 
 Scales: Quang Ninh (54 units) and the whole country (3,321 units in 34 provinces), each with
 `--days` days of synthetic daily reports. The ratio column says how a scenario grows with the
@@ -22,6 +23,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--only", help="run scenarios whose name contains this")
+    parser.add_argument("--suite", choices=("pages", "rollups"), default="pages",
+                        help="rollups: full-year roll-up against plain SQL (benchmarks/rollups.py)")
+    parser.add_argument("--results", help="rollups: append the table to this Markdown file")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtmonitor.settings")
@@ -36,6 +40,16 @@ def main() -> int:
     from rollups.jobs import rollup_range
 
     setup_test_environment()
+    if args.suite == "rollups":
+        from benchmarks.rollups import results_markdown, run_suite
+
+        info, rows = run_suite(days=args.days, repeat=args.repeat)
+        table = results_markdown(info, rows, args.repeat)
+        print("\n" + table)
+        if args.results:
+            with open(args.results, "a") as results:
+                results.write("\n" + table)
+        return 0
     # Production storage (hashed, compressed static files) as a deployment would serve it.
     call_command("collectstatic", interactive=False, verbosity=0)
     settings.ALLOWED_HOSTS = ["*"]

@@ -18,23 +18,19 @@ of reports returned for correction are left out until they are submitted again.
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Sum
 
 from communes.models import Commune
 from reports.deadlines import date_range
 from reports.models import DailyReport, ReportValue
 from targets import status as target_status
-from targets.models import Plan, Target, TargetMeasurement
+from targets.models import Plan, Target
 
+from . import target_values_pg
 from .models import CommuneTargetDay, PlanDay, TargetDay
-
-FOUR_PLACES = Decimal("0.0001")
-TWO_PLACES = Decimal("0.01")
-# Completion can explode when a target sits next to its baseline; keep it inside the column.
-COMPLETION_LIMIT = 99_999.0
+from .target_days import clamp, dec, first_series_day, judge_plan, measurements
 
 
 @dataclass
@@ -42,18 +38,6 @@ class RollupCounts:
     commune_target_days: int = 0
     target_days: int = 0
     plan_days: int = 0
-
-
-def _dec(value: float | None, places: Decimal = FOUR_PLACES) -> Decimal | None:
-    if value is None:
-        return None
-    return Decimal(repr(float(value))).quantize(places)
-
-
-def _clamp(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return max(-COMPLETION_LIMIT, min(COMPLETION_LIMIT, value))
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -66,7 +50,7 @@ def unit_completion(target: Target, value: float | None) -> float | None:
     """A unit's completion; None for summed targets, whose target is the province total."""
     if target.aggregation == Target.Aggregation.SUM:
         return None
-    return _clamp(
+    return clamp(
         target_status.completion(value, target.target_value, target.baseline, target.direction)
     )
 
@@ -162,39 +146,15 @@ def _province_value(
     raise ValueError(f"Aggregation {rule} is computed elsewhere")
 
 
-def _measurements(targets: list[Target], first: dt.date, last: dt.date) -> dict:
-    """Province-level targets: {target: {day: latest measurement on or before day}}."""
-    ids = [t.pk for t in targets if t.source == Target.Source.PROVINCE]
-    rows = (
-        TargetMeasurement.objects.filter(target__in=ids, date__lte=last)
-        .order_by("target_id", "date")
-        .values_list("target_id", "date", "value")
-    )
-    by_target: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
-    for target_id, day, value in rows:
-        by_target[target_id].append((day, float(value)))
-    result: dict[int, dict[dt.date, float]] = {}
-    for target_id, entries in by_target.items():
-        series, index, current = {}, 0, None
-        for day in date_range(first, last):
-            while index < len(entries) and entries[index][0] <= day:
-                current = entries[index][1]
-                index += 1
-            if current is not None:
-                series[day] = current
-        result[target_id] = series
-    return result
-
-
 def compute_plan(plan: Plan, start: dt.date, end: dt.date) -> tuple[list, list, list]:
     """Unsaved CommuneTargetDay, TargetDay and PlanDay rows of one plan for start..end."""
     targets = list(plan.targets.select_related("plan"))
-    first = start - dt.timedelta(days=target_status.trend_days() - 1)
+    first = first_series_day(start)
     units = list(Commune.objects.filter(province=plan.province_id).order_by("pk"))
     unit_values = _UnitValues(plan, targets, first, end)
-    measured = _measurements(targets, first, end)
+    measured = measurements(targets, first, end)
 
-    commune_rows, target_rows, plan_rows = [], [], []
+    commune_rows = []
     province: dict[int, dict[dt.date, float | None]] = defaultdict(dict)
     for day in date_range(first, end):
         active = [unit for unit in units if unit.is_active_on(day)]
@@ -225,37 +185,13 @@ def compute_plan(plan: Plan, start: dt.date, end: dt.date) -> tuple[list, list, 
             if day >= start:
                 commune_rows.extend(
                     CommuneTargetDay(
-                        target=target, commune=unit, date=day, value=_dec(unit_value),
-                        completion=_dec(unit_completion(target, unit_value)),
+                        target=target, commune=unit, date=day, value=dec(unit_value),
+                        completion=dec(unit_completion(target, unit_value)),
                     )
                     for unit, unit_value, _ in per_unit
                 )
 
-    window = target_status.trend_days()
-    series_by_target = {pk: list(days.items()) for pk, days in province.items()}
-    for offset, day in enumerate(date_range(start, end)):
-        tally = defaultdict(int)
-        for target in targets:
-            # `province` holds the days first..end in order; day is at index window-1+offset.
-            history = series_by_target[target.pk][offset : offset + window]
-            value = province[target.pk].get(day)
-            judgement = target_status.status_for(target, day, value, history)
-            percent = target_status.completion(
-                value, target.target_value, target.baseline, target.direction
-            )
-            target_rows.append(
-                TargetDay(
-                    target=target, date=day, value=_dec(value),
-                    completion_percent=_dec(_clamp(percent * 100 if percent is not None else None),
-                                            TWO_PLACES),
-                    projected_value=_dec(judgement.projected_value),
-                    status=judgement.status,
-                )
-            )
-            if target.counts_in_plan:
-                tally[judgement.status] += 1
-                tally["total"] += 1
-        plan_rows.append(PlanDay(plan=plan, date=day, **tally))
+    target_rows, plan_rows = judge_plan(plan, targets, province, start, end)
     return commune_rows, target_rows, plan_rows
 
 
@@ -277,13 +213,26 @@ def rollup_targets(
     """Rebuild the target roll-ups of start..end (all plans whose year has begun by `end`).
 
     With `commune_ids`, only those units' CommuneTargetDay rows are rewritten; the province
-    figures (TargetDay, PlanDay) are always recomputed from every unit."""
+    figures (TargetDay, PlanDay) are always recomputed from every unit (on PostgreSQL, from the
+    other units' stored rows). PostgreSQL computes in the database, set-based; other databases
+    (SQLite for `make run`) use the Python path of this module, which gives the same rows."""
     counts = RollupCounts()
-    computed = []
     plans = Plan.objects.filter(year__lte=end.year)
     if commune_ids is not None:
         # Only the plans of those units' provinces can change.
         plans = plans.filter(province__communes__in=commune_ids).distinct()
+    if connection.vendor == "postgresql":
+        # Set-based: the same rows, computed by the database (rollups/target_values_pg.py).
+        with transaction.atomic():
+            for plan in plans.order_by("pk"):
+                written = target_values_pg.rollup_plan(
+                    plan, max(start, dt.date(plan.year, 1, 1)), end, commune_ids
+                )
+                counts.commune_target_days += written[0]
+                counts.target_days += written[1]
+                counts.plan_days += written[2]
+        return counts
+    computed = []
     for plan in plans:
         computed.append(compute_plan(plan, max(start, dt.date(plan.year, 1, 1)), end))
     with transaction.atomic():

@@ -47,3 +47,39 @@ def test_two_copies_at_once_leave_the_same_rows_as_one():
     assert snapshot() == together
     assert TargetDay.objects.filter(date=world.end).count() == world.plan.targets.count()
     assert world.end > world.start + dt.timedelta(days=20)
+
+
+def test_two_units_rolled_up_at_once_both_count_in_the_province_figure():
+    """After one submission the province figure reads the other units' stored rows: two
+    submissions rolled up at once must not each miss the other's new values."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from reports.models import DailyReport, ReportValue
+    from rollups.target_values import compute_plan
+
+    world = make_world(random.Random(13), days=30)
+    rollup_targets(world.start, world.end)
+    day = world.end
+    units = [c for c in world.communes if c.is_active_on(day)][:2]
+    assert len(units) == 2
+    for unit in units:
+        DailyReport.objects.filter(commune=unit, date=day).delete()
+        report = DailyReport.objects.create(commune=unit, date=day, submitted_at=timezone.now())
+        ReportValue.objects.create(report=report, target=world.targets["sum"],
+                                   value=Decimal(1000))
+
+    def job(unit):
+        try:
+            rollup_targets(day, day, commune_ids=[unit.pk])
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(job, units))
+    _, target_rows, _ = compute_plan(world.plan, day, day)
+    expected = {r.target.pk: r.value for r in target_rows}
+    stored = dict(TargetDay.objects.filter(date=day).values_list("target", "value"))
+    assert stored == expected
+    assert stored[world.targets["sum"].pk] >= Decimal(2000)

@@ -82,7 +82,9 @@ def _writing_pids(database: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-            " AND state = 'active' AND query ILIKE 'INSERT INTO \"rollups_communetargetday\"%%'",
+            " AND state = 'active'"
+            # The Python path's bulk upsert, or the PostgreSQL path's INSERT ... SELECT.
+            " AND query ILIKE '%%INSERT INTO%%rollups_communetargetday%%'",
             [database],
         )
         return cursor.fetchone()[0] > 0

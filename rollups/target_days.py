@@ -1,0 +1,103 @@
+"""Province series to TargetDay and PlanDay rows: completion, status and projection.
+
+Both roll-up paths (the Python one in rollups/target_values.py, the PostgreSQL one in
+rollups/target_values_pg.py) compute each target's province value per day and hand the series
+to `judge_plan`, so status and projection are decided by one piece of code over the same
+floats, and the two paths write identical rows.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from reports.deadlines import date_range
+from targets import status as target_status
+from targets.models import Plan, Target, TargetMeasurement
+
+from .models import PlanDay, TargetDay
+
+FOUR_PLACES = Decimal("0.0001")
+TWO_PLACES = Decimal("0.01")
+# Completion can explode when a target sits next to its baseline; keep it inside the column.
+COMPLETION_LIMIT = 99_999.0
+
+
+def dec(value: float | None, places: Decimal = FOUR_PLACES) -> Decimal | None:
+    """A float as the column stores it (shortest repr, rounded half to even)."""
+    if value is None:
+        return None
+    return Decimal(repr(float(value))).quantize(places)
+
+
+def clamp(value: float | None) -> float | None:
+    if value is None:
+        return None
+    return max(-COMPLETION_LIMIT, min(COMPLETION_LIMIT, value))
+
+
+def first_series_day(start: dt.date) -> dt.date:
+    """The first day whose province value the status of `start` looks at (the trend window)."""
+    return start - dt.timedelta(days=target_status.trend_days() - 1)
+
+
+def judge_plan(
+    plan: Plan,
+    targets: list[Target],
+    province: dict[int, dict[dt.date, float | None]],
+    start: dt.date,
+    end: dt.date,
+) -> tuple[list[TargetDay], list[PlanDay]]:
+    """Unsaved TargetDay and PlanDay rows for start..end from the province series.
+
+    `province[target][day]` holds every day from `first_series_day(start)` to `end`, in order."""
+    window = target_status.trend_days()
+    series_by_target = {pk: list(days.items()) for pk, days in province.items()}
+    target_rows, plan_rows = [], []
+    for offset, day in enumerate(date_range(start, end)):
+        tally = defaultdict(int)
+        for target in targets:
+            # The series holds first..end in order; day is at index window-1+offset.
+            history = series_by_target[target.pk][offset : offset + window]
+            value = province[target.pk].get(day)
+            judgement = target_status.status_for(target, day, value, history)
+            percent = target_status.completion(
+                value, target.target_value, target.baseline, target.direction
+            )
+            target_rows.append(
+                TargetDay(
+                    target=target, date=day, value=dec(value),
+                    completion_percent=dec(clamp(percent * 100 if percent is not None else None),
+                                           TWO_PLACES),
+                    projected_value=dec(judgement.projected_value),
+                    status=judgement.status,
+                )
+            )
+            if target.counts_in_plan:
+                tally[judgement.status] += 1
+                tally["total"] += 1
+        plan_rows.append(PlanDay(plan=plan, date=day, **tally))
+    return target_rows, plan_rows
+
+
+def measurements(targets: list[Target], first: dt.date, last: dt.date) -> dict:
+    """Province-level targets: {target: {day: latest measurement on or before day}}."""
+    ids = [t.pk for t in targets if t.source == Target.Source.PROVINCE]
+    rows = (
+        TargetMeasurement.objects.filter(target__in=ids, date__lte=last)
+        .order_by("target_id", "date")
+        .values_list("target_id", "date", "value")
+    )
+    by_target: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    for target_id, day, value in rows:
+        by_target[target_id].append((day, float(value)))
+    result: dict[int, dict[dt.date, float]] = {}
+    for target_id, entries in by_target.items():
+        series, index, current = {}, 0, None
+        for day in date_range(first, last):
+            while index < len(entries) and entries[index][0] <= day:
+                current = entries[index][1]
+                index += 1
+            if current is not None:
+                series[day] = current
+        result[target_id] = series
+    return result
