@@ -9,6 +9,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import NFCCharField
+
 from . import roles
 
 
@@ -26,7 +28,7 @@ class User(AbstractUser):
         PROVINCE = "province", _("Province")
         UNIT = "unit", _("Unit")
 
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = NFCCharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     communes = models.ManyToManyField(
         "communes.Commune",
@@ -114,7 +116,7 @@ class ProvinceQuerySet(models.QuerySet):
 
 class Province(models.Model):
     code = models.CharField(_("official code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = NFCCharField(_("name"), max_length=100)
 
     objects = ProvinceQuerySet.as_manager()
 
@@ -169,9 +171,9 @@ class Commune(models.Model):
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
     )
     code = models.CharField(_("official code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = NFCCharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    former_area = models.CharField(
+    former_area = NFCCharField(
         _("former district or city"),
         max_length=150,
         blank=True,
