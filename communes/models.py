@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +62,12 @@ class User(AbstractUser):
                 | Q(scope="national", province__isnull=True)
                 | Q(scope__in=("province", "unit"), province__isnull=False),
                 name="user_scope_has_its_province",
+            ),
+            # One address, one account, whatever the case it is written in ("An@X.vn" is
+            # "an@x.vn"); accounts without an address are not concerned.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ignoring_case",
+                violation_error_message=_("An account with this email address already exists."),
             ),
         ]
 
