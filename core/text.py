@@ -9,6 +9,7 @@ in NFC.
 
 import unicodedata
 
+from django import forms
 from django.db import models
 from django.db.models import lookups
 
@@ -16,6 +17,13 @@ from django.db.models import lookups
 def nfc(value):
     """`value` in NFC if it is text; anything else unchanged."""
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+class NFCFormField(forms.CharField):
+    """A form's text field whose cleaned value is NFC (the daily form's note, the admin)."""
+
+    def to_python(self, value):
+        return nfc(super().to_python(value))
 
 
 class NFCFieldMixin:
@@ -38,6 +46,9 @@ class NFCFieldMixin:
         value = nfc(super().pre_save(model_instance, add))
         setattr(model_instance, self.attname, value)
         return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": NFCFormField, **kwargs})
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
