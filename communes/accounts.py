@@ -9,6 +9,11 @@ unusable password and a set-password link (Django's password-reset token), email
 kept for the administrator to download once. Re-importing updates accounts matched by
 username; it never creates a second one. Accounts are deactivated, never deleted, so their
 reports stay.
+
+What a sheet's cells become: a phone number that lost its leading zero in a number cell
+(912000011) gets it back; unit codes written "06685.0" are 06685; a unit's name in the code
+column is refused with its code. E-mail addresses are compared without regard to case, here
+and in the database (one address, one account).
 """
 
 import csv
@@ -22,7 +27,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -32,6 +37,8 @@ from simple_history.utils import bulk_create_with_history
 
 from core import uploads
 from core.exports import neutralise
+from core.importexport import whole_number_code
+from core.text import nfc
 
 from . import roles
 from .models import AccountLinkBatch, Commune, Province, User
@@ -67,6 +74,19 @@ ROLE_NAMES = {
     ),
 }
 
+ROLE_LABELS = {
+    roles.ADMINISTRATORS: "quản trị viên",
+    roles.PROVINCIAL_OFFICIALS: "cán bộ tỉnh",
+    roles.FOCAL_POINTS: "đầu mối xã",
+}
+
+
+def known_headers() -> list[str]:
+    """Every header the sheet may use (the template's first), to find the header row."""
+    return [names[0] for names in COLUMNS.values()] + [
+        name for key, names in COLUMNS.items() for name in (key, *names[1:])
+    ]
+
 
 def role_lookup() -> dict[str, str]:
     return {
@@ -87,6 +107,8 @@ class AccountRow:
     role: str = ""
     is_active: bool = True
     province_code: str = ""
+    # What was written in the unit column when it is not codes (e.g. a unit's name).
+    unit_names: str = ""
     # Set by import_accounts from the role and the province.
     scope: str = ""
     province_id: int | None = None
@@ -100,12 +122,25 @@ class RowError:
 
 
 @dataclass
+class Change:
+    """One value of an account that the import changes, as the preview shows it."""
+
+    column: str
+    before: str
+    after: str
+
+
+@dataclass
 class AccountImport:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     batch: AccountLinkBatch | None = None
+    # username -> what changes, for the preview.
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    # Another import wrote the same accounts first (two clicks on "Confirm import").
+    conflict: bool = False
 
 
 def _text(value) -> str:
@@ -113,7 +148,27 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return nfc(str(value).strip())
+
+
+# A Vietnamese mobile number without its leading zero: 9 digits starting with 3, 5, 7, 8 or 9
+# (what a number cell makes of 0912000011).
+MOBILE_WITHOUT_ZERO = re.compile(r"[35789][0-9]{8}")
+
+
+def _phone(value) -> str:
+    text = _text(value)
+    return "0" + text if MOBILE_WITHOUT_ZERO.fullmatch(text) else text
+
+
+def _unit_codes(value) -> tuple[list[str], str]:
+    """(codes, "") from the unit column, or ([], what was written) when it holds letters:
+    a unit's name is not split into words and looked up as codes."""
+    text = _text(value)
+    if any(character.isalpha() for character in text):
+        return [], text
+    codes = [whole_number_code(code) for code in re.split(r"[;,\s]+", text) if code]
+    return [code.zfill(5) if code.isdigit() else code for code in codes], ""
 
 
 def _province_code(text: str) -> str:
@@ -149,6 +204,7 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
     rows, errors = [], []
     for line, values in zip(lines, dataset, strict=True):
         cells = dict(zip(keys, values, strict=True))
+        unit_codes, unit_names = _unit_codes(cells.get("units"))
         active = True
         if "is_active" in cells:
             try:
@@ -161,11 +217,9 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
             username=_text(cells.get("username")),
             full_name=_text(cells.get("full_name")),
             email=_text(cells.get("email")).lower(),
-            phone=_text(cells.get("phone")),
-            unit_codes=[
-                code.zfill(5) if code.isdigit() else code
-                for code in re.split(r"[;,\s]+", _text(cells.get("units"))) if code
-            ],
+            phone=_phone(cells.get("phone")),
+            unit_codes=unit_codes,
+            unit_names=unit_names,
             role=_text(cells.get("role")),
             is_active=active,
             province_code=_province_code(_text(cells.get("province"))),
@@ -198,6 +252,7 @@ def import_accounts(
         return result
 
     lookup = role_lookup()
+    province_names = dict(Province.objects.values_list("pk", "name"))
     plan = []  # (row, user or None, group, units)
     for row in rows:
         group = groups[lookup[uploads.normalise_header(row.role)]]
@@ -206,21 +261,27 @@ def import_accounts(
         user = existing.get(row.username)
         if user is None:
             result.new.append(row.username)
-        elif _differs(user, row, group, row_units):
+        elif changes := _changes(user, row, group, row_units, province_names):
             result.changed.append(row.username)
+            result.changes[row.username] = changes
         else:
             result.unchanged.append(row.username)
         plan.append((row, user, group, row_units))
     if dry_run:
         return result
 
-    with transaction.atomic():
-        created = _create(plan, actor)
-        for row, user, group, row_units in plan:
-            if user is not None and row.username in result.changed:
-                _update(user, row, group, row_units, actor)
-        if created:
-            result.batch = _issue_links(created, actor, link_base)
+    try:
+        with transaction.atomic():
+            created = _create(plan, actor)
+            for row, user, group, row_units in plan:
+                if user is not None and row.username in result.changed:
+                    _update(user, row, group, row_units, actor)
+            if created:
+                result.batch = _issue_links(created, actor, link_base)
+    except IntegrityError:
+        # Another request created or changed these accounts between our reading and our
+        # writing (two clicks on "Confirm import"): nothing of this one was written.
+        return AccountImport(conflict=True)
     return result
 
 
@@ -229,8 +290,9 @@ def _check(rows, units, existing) -> list[RowError]:
     seen: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
     lookup = role_lookup()
+    # Compared without regard to case, as the database's constraint does.
     emails = {
-        email: username
+        email.lower(): username
         for username, email in User.objects.exclude(email="").values_list("username", "email")
     }
     for row in rows:
@@ -268,10 +330,12 @@ def _check(rows, units, existing) -> list[RowError]:
         if group is None:
             error("role", _("“%(value)s” is not a role. Use: quản trị viên, cán bộ tỉnh or "
                             "đầu mối xã.") % {"value": row.role})
+        if row.unit_names:
+            error("units", _unit_name_message(row.unit_names, units))
         unknown = [code for code in row.unit_codes if code not in units]
         if unknown:
             error("units", _("Unknown unit codes: %(codes)s.") % {"codes": ", ".join(unknown)})
-        if group == roles.FOCAL_POINTS and not row.unit_codes:
+        if group == roles.FOCAL_POINTS and not row.unit_codes and not row.unit_names:
             error("units", _("A commune focal point needs at least one unit."))
     return errors
 
@@ -325,15 +389,54 @@ def _check_scopes(rows, units, existing, actor: User):
     return scopes, errors
 
 
-def _differs(user: User, row: AccountRow, group: Group, row_units: list[Commune]) -> bool:
-    return (
-        (user.full_name, user.email, user.phone, user.is_active, user.is_staff, user.scope,
-         user.province_id)
-        != (row.full_name, row.email or user.email, row.phone, row.is_active,
-            _is_staff(user, group), row.scope, row.province_id)
-        or {g.pk for g in user.groups.all()} != {group.pk}
-        or {c.pk for c in user.communes.all()} != {c.pk for c in row_units}
-    )
+def _unit_name_message(text: str, units: dict[str, Commune]) -> str:
+    by_name = {nfc(unit.name).casefold(): unit for unit in units.values()}
+    unit = by_name.get(text.casefold())
+    if unit is not None:
+        return _("“%(value)s” is a unit's name: write the unit's code (%(code)s), not its "
+                 "name.") % {"value": text, "code": unit.code}
+    return _("“%(value)s” is not a unit code: write the unit's code (5 digits, e.g. 06685), "
+             "not its name.") % {"value": text}
+
+
+def _email_after(user: User, row: AccountRow) -> str:
+    """The address the account keeps: the sheet's, unless it is empty or differs only in
+    case from the stored one (the same address)."""
+    if not row.email or row.email == user.email.lower():
+        return user.email
+    return row.email
+
+
+def _changes(
+    user: User, row: AccountRow, group: Group, row_units: list[Commune], province_names: dict
+) -> list[Change]:
+    """What the import changes in `user`, column by column, as the preview shows it."""
+    pairs = [
+        (COLUMNS["full_name"][0], user.full_name, row.full_name),
+        (COLUMNS["email"][0], user.email, _email_after(user, row)),
+        (COLUMNS["phone"][0], user.phone, row.phone),
+        (COLUMNS["is_active"][0], _yes_no(user.is_active), _yes_no(row.is_active)),
+        (COLUMNS["role"][0], ", ".join(sorted(_role_label(g.name) for g in user.groups.all())),
+         _role_label(group.name)),
+        (COLUMNS["units"][0], ", ".join(sorted(c.code for c in user.communes.all())),
+         ", ".join(sorted(c.code for c in row_units))),
+        (_("admin access"), _yes_no(user.is_staff), _yes_no(_is_staff(user, group))),
+        (_("scope"), User.Scope(user.scope).label if user.scope else "",
+         User.Scope(row.scope).label),
+        (COLUMNS["province"][0], province_names.get(user.province_id, ""),
+         province_names.get(row.province_id, "")),
+    ]
+    return [Change(str(column), str(before), str(after))
+            for column, before, after in pairs if before != after]
+
+
+def _role_label(group_name: str) -> str:
+    """A role as the sheet writes it ("đầu mối xã"); another group by its name."""
+    return ROLE_LABELS.get(group_name, group_name)
+
+
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
 
 
 def _is_staff(user: User | None, group: Group) -> bool:
@@ -396,7 +499,7 @@ def _record_initial_links(users, group_links, unit_links) -> None:
 
 def _update(user: User, row: AccountRow, group: Group, row_units, actor: User) -> None:
     values = {
-        "full_name": row.full_name, "email": row.email or user.email, "phone": row.phone,
+        "full_name": row.full_name, "email": _email_after(user, row), "phone": row.phone,
         "is_active": row.is_active, "is_staff": _is_staff(user, group),
         "scope": row.scope, "province_id": row.province_id,
     }

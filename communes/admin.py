@@ -62,6 +62,17 @@ class CommuneAdmin(ProvinceScopedAdmin, SafeImportExportMixin, SimpleHistoryAdmi
 
 
 class ScopedUserChangeForm(UserChangeForm):
+    def clean_email(self):
+        # Without regard to case, as the database's constraint: one address, one account.
+        email = self.cleaned_data.get("email", "")
+        taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if email and taken.exists():
+            raise forms.ValidationError(
+                _("The account “%(owner)s” already has this email address.")
+                % {"owner": taken.first().username}
+            )
+        return email
+
     def clean(self):
         cleaned = super().clean()
         province, units = cleaned.get("province"), cleaned.get("communes")
@@ -177,6 +188,13 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
                 rows, actor=request.user, dry_run=False,
                 link_base=request.build_absolute_uri("/"),
             )
+            if result.conflict:
+                messages.warning(request, _(
+                    "Nothing was imported: another import created or changed these accounts at "
+                    "the same moment (e.g. “Confirm import” clicked twice). Upload the file "
+                    "again to see what it would still change."
+                ))
+                return redirect("admin:communes_user_import_accounts")
             if result.errors:
                 context["result"] = result
                 return TemplateResponse(request, template, context)
@@ -192,7 +210,9 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
             try:
-                dataset = uploads.read_table(upload.read(), upload.name)
+                dataset = uploads.read_table(
+                    upload.read(), upload.name, header_names=accounts.known_headers()
+                )
             except uploads.UploadRejected as error:
                 form.add_error("import_file", str(error))
             else:

@@ -4,10 +4,13 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.text import NFCCharField
 
 from . import roles
 
@@ -26,7 +29,7 @@ class User(AbstractUser):
         PROVINCE = "province", _("Province")
         UNIT = "unit", _("Unit")
 
-    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    full_name = NFCCharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     communes = models.ManyToManyField(
         "communes.Commune",
@@ -59,6 +62,12 @@ class User(AbstractUser):
                 | Q(scope="national", province__isnull=True)
                 | Q(scope__in=("province", "unit"), province__isnull=False),
                 name="user_scope_has_its_province",
+            ),
+            # One address, one account, whatever the case it is written in ("An@X.vn" is
+            # "an@x.vn"); accounts without an address are not concerned.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="user_email_unique_ignoring_case",
+                violation_error_message=_("An account with this email address already exists."),
             ),
         ]
 
@@ -126,7 +135,7 @@ class Province(models.Model):
         MEKONG_DELTA = "mekong_delta", _("Mekong Delta")
 
     code = models.CharField(_("official code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = NFCCharField(_("name"), max_length=100)
     region = models.CharField(
         _("socio-economic region"), max_length=30, choices=Region.choices, blank=True,
         help_text=_("Set by load_units from fixtures/regions.tsv."),
@@ -185,9 +194,9 @@ class Commune(models.Model):
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("province")
     )
     code = models.CharField(_("official code"), max_length=5, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = NFCCharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    former_area = models.CharField(
+    former_area = NFCCharField(
         _("former district or city"),
         max_length=150,
         blank=True,

@@ -1,9 +1,12 @@
 """django-import-export, the dtmonitor way: one upload format, safe exports, plain messages.
 
 - Imports read CSV or XLSX through `core.uploads` (size, type, zip bomb, rows, encoding).
-- Headers are matched in Vietnamese or English; an unknown column stops the import.
+- Headers are matched in Vietnamese or English; an unknown column stops the import. Title
+  rows above the headers are skipped (the header row is the first holding a known name).
 - Numbers are read by `core.numbers`, the daily form's reader; a cell that already holds a
-  number or a date (XLSX) is taken as that value.
+  number or a date (XLSX) is taken as that value. A percentage (a cell formatted as one, or
+  "85%") is read as the number it shows, only in columns that take percentages.
+- Text is trimmed and NFC; the apostrophe an export put before a formula is removed.
 - Every import runs in one transaction; one bad row and nothing is written.
 - Errors are listed as (line in the file, column as the user wrote it, plain message).
 - Exports go through `core.exports.neutralise`, so no cell can run as a formula.
@@ -15,6 +18,7 @@ import io
 import tablib
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils import translation
@@ -27,12 +31,17 @@ from import_export.forms import ImportForm
 
 from . import numbers, uploads
 from .exports import neutralise
+from .text import nfc
 
 # --- Formats -------------------------------------------------------------------------------
 
 
 class SpreadsheetFormat(base_formats.Format):
-    """The one import format: CSV or XLSX, recognised from the content."""
+    """The one import format: CSV or XLSX, recognised from the content. `resource_class`
+    (set per admin, see `SafeImportExportMixin.get_import_formats`) names the columns the
+    file may have, so the header row is found below any title rows."""
+
+    resource_class = None
 
     def __init__(self, encoding=None):
         self.encoding = encoding
@@ -41,7 +50,8 @@ class SpreadsheetFormat(base_formats.Format):
         return "CSV / XLSX"
 
     def create_dataset(self, in_stream):
-        return uploads.read_table(bytes(in_stream))
+        names = self.resource_class.known_headers() if self.resource_class else None
+        return uploads.read_table(bytes(in_stream), header_names=names)
 
     def can_import(self):
         return True
@@ -83,11 +93,42 @@ def _number_in_cell(value, read):
         raise ValueError(error.messages[0]) from None
 
 
+def is_percentage(value) -> bool:
+    """Whether a cell holds a percentage: formatted as one (XLSX) or written "85%"."""
+    return isinstance(value, uploads.Percentage) or (
+        isinstance(value, str) and value.strip().endswith("%")
+    )
+
+
 class DecimalWidget(widgets.DecimalWidget):
-    """A number, by the same rule as the daily form (`core.numbers.parse_number`)."""
+    """A number, by the same rule as the daily form (`core.numbers.parse_number`).
+
+    With `percentages=True` a percentage is read as the number it shows (a cell formatted
+    as 85% stores 0.85: it is 85); the resource decides whether the row's unit allows it.
+    Elsewhere a percentage is refused: 85% of what, is not for the import to guess.
+    """
+
+    def __init__(self, *args, percentages: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.percentages = percentages
 
     def clean(self, value, row=None, **kwargs):
+        if is_percentage(value):
+            if not self.percentages:
+                raise ValueError(
+                    _("“%(value)s” is a percentage; this column takes a plain number.")
+                    % {"value": shown(value)}
+                )
+            if isinstance(value, str):
+                value = value.strip()[:-1]
         return _number_in_cell(value, numbers.parse_number)
+
+
+def shown(value) -> str:
+    """A cell's value as the spreadsheet showed it (a percentage with its sign)."""
+    if isinstance(value, uploads.Percentage):
+        return numbers.format_number(value.normalize()) + "%"
+    return str(value).strip()
 
 
 class IntegerWidget(DecimalWidget):
@@ -116,22 +157,31 @@ class TextWidget(widgets.CharWidget):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value).strip()
+        return nfc(str(value).strip())
 
 
 class CodeWidget(TextWidget):
     """A code such as a unit's "06685": Excel turns it into the number 6685, put the zeros back
-    when the code has a fixed width."""
+    when the code has a fixed width; "06685.0" (a number cell's value typed as text) is the
+    code 06685."""
 
     def __init__(self, width: int | None = None):
         super().__init__()
         self.width = width
 
     def clean(self, value, row=None, **kwargs):
-        text = super().clean(value, row, **kwargs)
+        text = whole_number_code(super().clean(value, row, **kwargs))
         if self.width and text.isdigit() and len(text) < self.width:
             text = text.zfill(self.width)
         return text
+
+
+def whole_number_code(text: str) -> str:
+    """ "06685.0" → "06685": a code copied from a number cell keeps a zero fraction."""
+    integer, dot, fraction = text.partition(".")
+    if dot and integer.isdigit() and fraction and set(fraction) == {"0"}:
+        return integer
+    return text
 
 
 class ChoiceWidget(widgets.Widget):
@@ -223,6 +273,8 @@ class FriendlyResource(resources.ModelResource):
 
     aliases: dict[str, tuple[str, ...]] = {}
     required_columns: tuple[str, ...] = ()
+    # Unknown columns named in the message: a sheet with 1.000 of them gets a short message.
+    UNKNOWN_SHOWN = 5
 
     class Meta:
         use_transactions = True
@@ -231,6 +283,16 @@ class FriendlyResource(resources.ModelResource):
         # Row by row, so django-simple-history records each change with its author.
         use_bulk = False
         clean_model_instances = True
+
+    @classmethod
+    def known_headers(cls) -> list[str]:
+        """Every header the import accepts, as written (the template's first)."""
+        declared = [field for field in cls.fields.values() if field.column_name]
+        return [
+            *(field.column_name for field in declared),
+            *(field.attribute for field in declared if field.attribute),
+            *(name for names in cls.aliases.values() for name in names),
+        ]
 
     def accepted_headers(self) -> dict[str, str]:
         accepted = {}
@@ -254,9 +316,14 @@ class FriendlyResource(resources.ModelResource):
         accepted = self.accepted_headers()
         unknown = [h for h in dataset.headers if uploads.normalise_header(h) not in accepted]
         if unknown:
+            listed = ", ".join(f"“{h}”" for h in unknown[: self.UNKNOWN_SHOWN])
+            if len(unknown) > self.UNKNOWN_SHOWN:
+                listed += " " + _("and %(count)s more") % {
+                    "count": len(unknown) - self.UNKNOWN_SHOWN
+                }
             raise uploads.UploadRejected(
                 _("Unknown columns: %(columns)s. Use the headers of the template.")
-                % {"columns": ", ".join(f"“{h}”" for h in unknown)}
+                % {"columns": listed}
             )
         canonical = [accepted[uploads.normalise_header(h)] for h in dataset.headers]
         repeated = sorted({name for name in canonical if canonical.count(name) > 1})
@@ -398,6 +465,15 @@ class SafeImportExportMixin(ImportExportMixin):
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
+    def get_import_formats(self):
+        # The format reads the file knowing this admin's columns (to find the header row).
+        resource_class = self.resource_classes[0] if self.resource_classes else None
+        return [
+            type(fmt.__name__, (fmt,), {"resource_class": resource_class})
+            if isinstance(fmt, type) and issubclass(fmt, SpreadsheetFormat) else fmt
+            for fmt in super().get_import_formats()
+        ]
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         # Validation errors also roll the whole file back (import-export skips them otherwise).
@@ -426,10 +502,7 @@ class SafeImportExportMixin(ImportExportMixin):
         if result.has_errors() or result.has_validation_errors():
             # Only possible if the data changed between preview and confirmation; the
             # transaction was rolled back, so say so instead of reporting success.
-            self.message_user(
-                request, _("Nothing was imported: the file no longer passes the checks."),
-                level="error",
-            )
+            self.message_user(request, _confirm_failure(result), level="error")
             return self._redirect_to_import()
         return super().process_result(result, request)
 
@@ -509,6 +582,20 @@ LIBRARY_STRINGS = (
     gettext_lazy("Export selected %(verbose_name_plural)s"),
     gettext_lazy('Select at least 1 field for "%(resource_name)s" to export'),
 )
+
+
+def _confirm_failure(result) -> str:
+    """Why a confirmed import wrote nothing. A database error (a unique key taken by a row
+    that did not exist at the preview) means another import or edit got there first: say so,
+    not that the file is wrong."""
+    errors = [error.error for _number, row_errors in result.row_errors() for error in row_errors]
+    errors += [error.error for error in result.base_errors]
+    if any(isinstance(error, DatabaseError) for error in errors):
+        return _(
+            "Nothing was imported: another import (or another administrator) changed these rows "
+            "at the same moment. Upload the file again to see what it would change now."
+        )
+    return _("Nothing was imported: the file no longer passes the checks.")
 
 
 def _key_part(field, value):

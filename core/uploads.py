@@ -14,10 +14,15 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Sequence
+from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .exports import unneutralise
+from .text import nfc
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -57,11 +62,15 @@ def check_content_matches_name(name: str, head: bytes) -> None:
         )
 
 
-def read_table(data: bytes, name: str | None = None) -> tablib.Dataset:
+def read_table(
+    data: bytes, name: str | None = None, *, header_names: Sequence[str] | None = None
+) -> tablib.Dataset:
     """Parse an uploaded CSV or XLSX file into a Dataset, or raise `UploadRejected`.
 
     The type is recognised from the content (an XLSX file is a zip archive), and checked
-    against the name's extension when a name is given.
+    against the name's extension when a name is given. `header_names` are the column names
+    the import knows (its template's first): the header row is the first row holding one of
+    them, so title rows above the headers are skipped.
     """
     if name is not None:
         check_upload(name, len(data))
@@ -75,11 +84,91 @@ def read_table(data: bytes, name: str | None = None) -> tablib.Dataset:
     if name is not None:
         check_content_matches_name(name, data)
     rows = _xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data)
-    return _dataset(rows)
+    return _dataset(_within_used_range(rows), header_names)
 
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+# A sheet is read line by line and refused as soon as it goes beyond what an import holds,
+# not after reading it whole: formatting applied to 650.000 empty rows, or to 1.000 columns,
+# would otherwise cost half a minute and tens of MB per preview.
+MAX_COLUMNS = 100
+MAX_BLANK_LINES = 1000
+
+
+def _max_lines() -> int:
+    """Lines a sheet may use: the header, a few title rows, the data rows and some blanks."""
+    return MAX_ROWS + MAX_BLANK_LINES + MAX_TITLE_ROWS
+
+
+def too_wide(columns: int) -> UploadRejected:
+    return UploadRejected(
+        _("The sheet uses %(columns)s columns; an import has at most %(limit)s. Delete the "
+          "empty columns to the right of your data (or copy the data to a new sheet).")
+        % {"columns": _number(columns), "limit": MAX_COLUMNS}
+    )
+
+
+def too_long(lines: int) -> UploadRejected:
+    return UploadRejected(
+        _("The sheet uses %(lines)s lines (most of them empty?); an import has at most "
+          "%(rows)s rows. Delete the empty rows below your data (or copy the data to a new "
+          "sheet).") % {"lines": _number(lines), "rows": _number(MAX_ROWS)}
+    )
+
+
+def _within_used_range(rows):
+    """`rows`, refused as soon as a row is too wide or the sheet runs on too long."""
+    blank_run = 0
+    for line, values in enumerate(rows, 1):
+        if len(values) > MAX_COLUMNS:
+            if any(not is_blank(value) for value in values[MAX_COLUMNS:]):
+                raise too_wide(len(values))
+            values = values[:MAX_COLUMNS]
+        if line > _max_lines():
+            raise too_long(line)
+        blank_run = blank_run + 1 if all(is_blank(value) for value in values) else 0
+        if blank_run > MAX_BLANK_LINES:
+            raise UploadRejected(
+                _("The sheet has more than %(count)s empty lines in a row after line "
+                  "%(line)s. Delete the empty rows (or copy the data to a new sheet).")
+                % {"count": _number(MAX_BLANK_LINES), "line": line - blank_run}
+            )
+        yield values
+
+
+class Percentage(Decimal):
+    """A spreadsheet cell formatted as a percentage, as the number it shows: a cell showing
+    85% stores 0.85, and is read as Percentage("85"). Number columns that take percentages
+    accept it; the others refuse it rather than guess (see `core.importexport`)."""
+
+
+def _is_percent_format(number_format: str | None) -> bool:
+    """Whether a cell's number format shows its value times 100 with "%" ("0%", "0.00%").
+    A "%" in quotes or escaped ("0\\"%\\"", "0\\%") is only text after the number: not a
+    percentage."""
+    if not number_format:
+        return False
+    return "%" in re.sub(r'"[^"]*"|\\.', "", number_format)
+
+
+def _cell_value(cell):
+    value = cell.value
+    if (
+        isinstance(value, int | float) and not isinstance(value, bool)
+        and _is_percent_format(getattr(cell, "number_format", None))
+    ):
+        shown = Decimal(repr(value)).scaleb(2)  # 0.625 -> 62.5, exactly
+        if shown == shown.to_integral_value():
+            return Percentage(shown.quantize(Decimal(1)))
+        return Percentage(shown.normalize())
+    return value
 
 
 def _xlsx_rows(data: bytes):
@@ -114,24 +203,40 @@ def _xlsx_rows(data: bytes):
         raise UploadRejected(_("The Excel file is damaged and cannot be read.")) from error
     try:
         sheet = workbook.worksheets[0]
+        _check_recorded_range(sheet)
         # Read-only mode trusts the sheet's recorded size, which some tools write wrong (e.g.
-        # "A1" for a full sheet): forget it and read what is there.
+        # "A1" for a full sheet): forget it and read what is there (bounded while reading).
         sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
+        # Cells, not values: a cell's number format says whether it is a percentage.
+        rows = sheet.iter_rows()
         while True:
             try:
                 # Read-only openpyxl parses the sheet lazily: damage shows up here, not on load.
-                values = next(rows)
+                cells = next(rows)
             except StopIteration:
                 return
             except Exception as error:
                 raise UploadRejected(_("The Excel file is damaged and cannot be read.")) from error
+            values = [_cell_value(cell) for cell in cells]
             if any(isinstance(value, str) and CONTROL_CHARACTERS.search(value)
                    for value in values):
                 raise UploadRejected(CONTROL_CHARACTERS_MESSAGE)
-            yield list(values)
+            yield values
     finally:
         workbook.close()
+
+
+def _check_recorded_range(sheet) -> None:
+    """Refuse before reading a sheet whose recorded used range is far larger than an import
+    (Excel and LibreOffice record it; a wrong one is caught while reading)."""
+    try:
+        columns, lines = sheet.max_column or 0, sheet.max_row or 0
+    except Exception:  # a malformed dimension: the reading bounds still apply
+        return
+    if columns > MAX_COLUMNS:
+        raise too_wide(columns)
+    if lines > _max_lines():
+        raise too_long(lines)
 
 
 # Invisible control characters (other than tab and line breaks) have no place in a cell: the
@@ -141,25 +246,17 @@ CONTROL_CHARACTERS_MESSAGE = gettext_lazy(
     "The file contains invisible control characters; remove them (e.g. retype the cells "
     "copied from another program) and upload it again."
 )
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def _csv_rows(data: bytes):
-    if b"\x00" in data[:4096]:
-        raise UploadRejected(
-            _("Wrong file type: choose an Excel file (.xlsx) or a CSV file (.csv).")
-        )
-    if CONTROL_CHARACTERS.search(data.decode("latin-1")):
+    text = _csv_text(data)
+    if CONTROL_CHARACTERS.search(text):
         raise UploadRejected(CONTROL_CHARACTERS_MESSAGE)
-    try:
-        # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UploadRejected(
-            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
-        ) from error
     first_line = text.split("\n", 1)[0]
     # Excel in a Vietnamese locale writes ";" (the comma is the decimal separator there);
-    # the header line, which holds no numbers, tells which one was used.
+    # the header line, which holds no numbers, tells which one was used. Excel's "Unicode
+    # text" is tab-separated.
     counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
     try:
@@ -170,50 +267,113 @@ def _csv_rows(data: bytes):
         ) from None
 
 
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), or UTF-16 with its BOM (Excel's
+    "Unicode text", often renamed .csv)."""
+    utf16 = UploadRejected(
+        _("This file is in UTF-16 (Excel's “Unicode text”), without the mark that says so. "
+          "In Excel, save it as “CSV UTF-8 (Comma delimited)” and upload that file.")
+    )
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise utf16 from None
+    if b"\x00" in data[:4096]:
+        sample = data[:512]
+        # UTF-16 text: every other byte of ordinary letters is zero.
+        if max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4:
+            raise utf16
+        raise UploadRejected(
+            _("Wrong file type: choose an Excel file (.xlsx) or a CSV file (.csv).")
+        )
+    try:
+        # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadRejected(
+            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
+        ) from error
+
+
 def is_blank(value) -> bool:
     """An empty cell: None (XLSX) or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _dataset(rows) -> tablib.Dataset:
+def clean_cell(value):
+    """A cell as every import reads it: text trimmed, in NFC, without the apostrophe an
+    export put before a formula-like value (`core.exports.unneutralise`)."""
+    if not isinstance(value, str):
+        return value
+    return nfc(unneutralise(value.strip()).strip())
+
+
+# Title rows ("KẾ HOẠCH CHUYỂN ĐỔI SỐ NĂM 2026", merged across) may stand above the headers.
+MAX_TITLE_ROWS = 5
+
+
+def _dataset(rows, header_names: Sequence[str] | None = None) -> tablib.Dataset:
     rows = iter(rows)
-    header = None
-    header_line = 0
-    for line, values in enumerate(rows, 1):
-        if not all(is_blank(value) for value in values):
-            header, header_line = values, line
-            break
-    if header is None:
-        raise UploadRejected(_("The file is empty."))
+    header, header_line = _find_header(rows, header_names)
     # Trailing empty header cells are common (formatting applied to a whole row).
     while header and is_blank(header[-1]):
         header.pop()
-    headers = ["" if value is None else str(value).strip() for value in header]
+    headers = ["" if value is None else clean_cell(str(value)) for value in header]
     if any(not value for value in headers):
-        raise UploadRejected(_("Every column needs a name in the first row."))
+        raise UploadRejected(_("Every column needs a name in the header row."))
     dataset = tablib.Dataset(headers=headers)
     lines = []
     for line, values in enumerate(rows, header_line + 1):
         if all(is_blank(value) for value in values):
             continue
-        values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
-        extra = values[len(headers):]
-        if any(not is_blank(value) for value in extra):
+        if any(not is_blank(value) for value in values[len(headers):]):
             raise UploadRejected(
-                _("Line %(line)s has values in columns without a name.") % {"line": line}
+                _("Line %(line)s has more values than there are columns: values to the right "
+                  "of the last column (“%(column)s”) have no column name. Remove them, or "
+                  "name their column.") % {"line": line, "column": headers[-1]}
             )
         if len(lines) >= MAX_ROWS:
             raise UploadRejected(
                 _("The file has more than %(limit)s rows; split it into several files.")
-                % {"limit": f"{MAX_ROWS:,}".replace(",", ".")}
+                % {"limit": _number(MAX_ROWS)}
             )
-        dataset.append([value.strip() if isinstance(value, str) else value
-                         for value in values[: len(headers)]])
+        values = list(values[: len(headers)]) + [None] * (len(headers) - len(values))
+        dataset.append([clean_cell(value) for value in values])
         lines.append(line)
     if not lines:
         raise UploadRejected(_("The file has column names but no rows."))
     dataset.dtm_lines = lines
     return dataset
+
+
+def _find_header(rows, header_names):
+    """(header row, its line): the first non-blank row, or with `header_names` the first row
+    holding a known column name among the first few non-blank rows (the rows above are
+    titles). With none there, the file's layout is not the template's: say so plainly."""
+    known = None if header_names is None else {normalise_header(h) for h in header_names}
+    candidates = []
+    for line, values in enumerate(rows, 1):
+        if all(is_blank(value) for value in values):
+            continue
+        if known is None or _holds_a_header(values, known):
+            return list(values), line
+        candidates.append((line, values))
+        if len(candidates) > MAX_TITLE_ROWS:
+            break
+    if not candidates:
+        raise UploadRejected(_("The file is empty."))
+    first = next(value for value in candidates[0][1] if not is_blank(value))
+    raise UploadRejected(
+        _("The column headers were not found: the first row must hold the column names of "
+          "the template (e.g. “%(example)s”); it holds “%(found)s”. Delete any title rows "
+          "above the headers.")
+        % {"example": header_names[0], "found": clean_cell(str(first))[:80]}
+    )
+
+
+def _holds_a_header(values, known: set[str]) -> bool:
+    return any(normalise_header(str(value)) in known for value in values if not is_blank(value))
 
 
 # --- Values written the way Vietnamese officials write them --------------------------------

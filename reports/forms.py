@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.numbers import format_number, parse_number
+from core.text import NFCFormField
 
 # A cumulative (running-total) value more than this many times the unit's last one is probably
 # a typo (an extra digit, a daily count typed into a total): warn, do not block.
@@ -50,11 +51,11 @@ class DailyReportForm(forms.Form):
             "invalid": _("This form is damaged or out of date: open the report again.")
         },
     )
-    note = forms.CharField(
+    note = NFCFormField(
         label=_("Note"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    blockers = forms.CharField(
+    blockers = NFCFormField(
         label=_("Blockers and proposals"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import NFCCharField, NFCTextField
+
 
 class DailyReportQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -62,7 +64,7 @@ class Holiday(models.Model):
     """A non-working day (public holiday or compensatory day off), edited by administrators."""
 
     date = models.DateField(_("date"), unique=True)
-    name = models.CharField(_("name"), max_length=150)
+    name = NFCCharField(_("name"), max_length=150)
 
     history = HistoricalRecords()
 
@@ -102,8 +104,8 @@ class DailyReport(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
-    note = models.TextField(_("note"), blank=True)
-    blockers = models.TextField(_("blockers and proposals"), blank=True)
+    note = NFCTextField(_("note"), blank=True)
+    blockers = NFCTextField(_("blockers and proposals"), blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1,
         help_text=_("Raised by every change; a form saved from an older version is refused."),

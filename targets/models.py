@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from communes.models import Province
 from core import numbers
+from core.text import NFCCharField, NFCTextField
 
 
 def _provinces_visible_to(user):
@@ -33,7 +34,7 @@ class Plan(models.Model):
         verbose_name=_("province"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=255)
+    title = NFCCharField(_("title"), max_length=255)
     decision_reference = models.CharField(_("decision reference"), max_length=255, blank=True)
     is_reconstruction = models.BooleanField(
         _("reconstructed list"),
@@ -43,7 +44,7 @@ class Plan(models.Model):
             "list is not public. Replace them with the province's own list by importing it."
         ),
     )
-    note = models.TextField(_("note"), blank=True)
+    note = NFCTextField(_("note"), blank=True)
     programme = models.ForeignKey(
         "targets.Programme", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="plans", verbose_name=_("programme"),
@@ -69,8 +70,8 @@ class Pillar(models.Model):
     """A pillar of the programme: digital government, economy, society, infrastructure..."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name_vi = models.CharField(_("Vietnamese name"), max_length=150)
-    name_en = models.CharField(_("English name"), max_length=150)
+    name_vi = NFCCharField(_("Vietnamese name"), max_length=150)
+    name_en = NFCCharField(_("English name"), max_length=150)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     history = HistoricalRecords()
@@ -142,8 +143,8 @@ class Target(models.Model):
         Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("plan")
     )
     code = models.CharField(_("code"), max_length=30)
-    name_vi = models.CharField(_("Vietnamese name"), max_length=255)
-    name_en = models.CharField(_("English name"), max_length=255)
+    name_vi = NFCCharField(_("Vietnamese name"), max_length=255)
+    name_en = NFCCharField(_("English name"), max_length=255)
     pillar = models.ForeignKey(
         Pillar, on_delete=models.PROTECT, related_name="targets", verbose_name=_("pillar")
     )
@@ -158,7 +159,7 @@ class Target(models.Model):
         _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    responsible_agency = models.CharField(_("responsible agency"), max_length=255, blank=True)
+    responsible_agency = NFCCharField(_("responsible agency"), max_length=255, blank=True)
     source = models.CharField(_("source of values"), max_length=20, choices=Source.choices)
     aggregation = models.CharField(
         _("how unit values combine"), max_length=20, choices=Aggregation.choices
@@ -318,7 +319,7 @@ class TargetMeasurement(models.Model):
     )
     date = models.DateField(_("as of"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    note = models.TextField(_("note"), blank=True)
+    note = NFCTextField(_("note"), blank=True)
     entered_by = models.ForeignKey(
         "communes.User", on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=_("entered by"),

@@ -105,8 +105,12 @@ class TargetResource(ie.FriendlyResource):
     direction = fields.Field(
         "direction", "Chiều đánh giá", ie.ChoiceWidget(Target.Direction.choices)
     )
-    baseline = fields.Field("baseline", "Giá trị cơ sở", ie.DecimalWidget())
-    target_value = fields.Field("target_value", "Giá trị mục tiêu", ie.DecimalWidget())
+    # A percentage cell (85% stores 0.85) is 85, for percentage targets only: see
+    # `import_instance`.
+    baseline = fields.Field("baseline", "Giá trị cơ sở", ie.DecimalWidget(percentages=True))
+    target_value = fields.Field(
+        "target_value", "Giá trị mục tiêu", ie.DecimalWidget(percentages=True)
+    )
     deadline = fields.Field("deadline", "Thời hạn", ie.DateWidget())
     responsible_agency = fields.Field("responsible_agency", "Cơ quan chủ trì", ie.TextWidget())
     source = fields.Field("source", "Nguồn số liệu", ie.ChoiceWidget(Target.Source.choices))
@@ -194,6 +198,7 @@ class TargetResource(ie.FriendlyResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        errors.update(self.percentages_outside_percent_targets(instance, row, errors))
         value = instance.target_value
         if "target_value" not in errors and value is not None:
             if value < 0:
@@ -210,6 +215,20 @@ class TargetResource(ie.FriendlyResource):
         if errors:
             raise ValidationError(errors)
 
+    def percentages_outside_percent_targets(self, instance, row, errors) -> dict:
+        """A value written as a percentage (85%, or a cell formatted as one) for a target
+        whose unit is not a percentage: 85 or 0.85 of a count? Refused, not guessed."""
+        if instance.unit == Target.Unit.PERCENT or "unit" in errors:
+            return {}
+        found = {}
+        for name in ("baseline", "target_value"):
+            column = self.fields[name].column_name
+            if name not in errors and ie.is_percentage(row.get(column)):
+                found[name] = [_(
+                    "“%(value)s” is a percentage, but this target's unit is “%(unit)s”: write "
+                    "the number without %%, or make the unit a percentage."
+                ) % {"value": ie.shown(row.get(column)), "unit": instance.get_unit_display()}]
+        return found
 
 class KeyTaskResource(ie.FriendlyResource):
     """Key tasks, matched by plan year + code (importing the same file twice changes

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes import accounts, roles
+from communes.admin import SESSION_KEY
 from communes.models import AccountLinkBatch, User
 from core import uploads
 from reports.models import DailyReport
@@ -288,3 +289,151 @@ def test_a_damaged_xlsx_is_a_message_not_a_server_error(admin_client, quangninh)
     response = upload(admin_client, damaged.getvalue(), "damaged.xlsx")
     assert response.status_code == 200
     assert response.context["form"].errors["import_file"]
+
+
+# --- Accounts as officers type them (issue 12) ----------------------------------------------
+
+
+def libreoffice_file(name: str) -> bytes:
+    from pathlib import Path
+
+    return (Path(__file__).parent / "files" / name).read_bytes()
+
+
+def test_a_phone_in_a_number_cell_gets_its_leading_zero_back(quangninh):
+    dataset = uploads.read_table(libreoffice_file("accounts-as-typed.xlsx"), "a.xlsx")
+    rows, _errors = accounts.parse_rows(dataset)
+    assert rows[0].phone == "0912000011"
+    assert rows[1].phone == "0912000012"
+
+
+@pytest.mark.parametrize(("written", "kept"), [
+    ("912000011", "0912000011"), ("0912000011", "0912000011"),
+    ("2033123456", "2033123456"),  # a landline with its area code: left as written
+    ("12345678", "12345678"),
+])
+def test_only_a_mobile_number_missing_its_zero_gets_one(written, kept):
+    assert accounts._phone(written) == kept
+
+
+def test_a_unit_code_written_with_a_zero_fraction_is_the_code(quangninh):
+    dataset = uploads.read_table(libreoffice_file("accounts-as-typed.xlsx"), "a.xlsx")
+    rows, _errors = accounts.parse_rows(dataset)
+    assert rows[0].unit_codes == ["06685"]
+
+
+def test_a_unit_name_in_the_code_column_is_refused_with_its_code(
+    admin_client, quangninh, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    response = upload(admin_client, libreoffice_file("accounts-as-typed.xlsx"), "a.xlsx")
+    errors = [(e.line, e.column, e.message) for e in response.context["result"].errors]
+    assert errors == [(3, "Mã đơn vị", "“Phường Hồng Gai” is a unit's name: write the unit's "
+                                       "code (06685), not its name.")]
+    assert "Hồng, Gai" not in response.content.decode()
+
+
+def test_a_decomposed_name_is_stored_composed_and_found_by_search(
+    admin_client, confirm, quangninh
+):
+    import unicodedata
+
+    rows = [["hg.hoa", unicodedata.normalize("NFD", "Nguyễn Thị Hoa"), "hoa@hongai.gov.vn",
+             "0912000011", "06685", "đầu mối xã"]]
+    upload(admin_client, xlsx_bytes([HEADERS, *rows]), "a.xlsx")
+    confirm(admin_client)
+    assert User.objects.get(username="hg.hoa").full_name == "Nguyễn Thị Hoa"
+    for query in ("Nguyễn Thị Hoa", unicodedata.normalize("NFD", "Nguyễn Thị Hoa")):
+        found = admin_client.get(reverse("admin:communes_user_changelist"), {"q": query})
+        assert [u.username for u in found.context["cl"].result_list] == ["hg.hoa"]
+
+
+def test_an_address_in_other_capitals_is_already_taken(quangninh, administrator, settings):
+    settings.LANGUAGE_CODE = "en"
+    User.objects.filter(pk=administrator.pk).update(email="Hoa.NT@HongGai.gov.vn")
+    dataset = uploads.read_table(xlsx_bytes([HEADERS, [
+        "hg.hoa", "Nguyễn Thị Hoa", "hoa.nt@honggai.gov.vn", "", "06685", "đầu mối xã"]]))
+    rows, _ = accounts.parse_rows(dataset)
+    result = accounts.import_accounts(rows, actor=administrator, dry_run=True)
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("Email", f"“hoa.nt@honggai.gov.vn” already belongs to the account "
+                  f"“{administrator.username}”.")]
+
+
+def test_the_database_refuses_one_address_for_two_accounts_in_any_case(quangninh):
+    from django.db import IntegrityError, transaction
+
+    User.objects.create(username="a", email="an@x.vn", scope="national")
+    User.objects.create(username="b", email="", scope="national")
+    User.objects.create(username="c", email="", scope="national")  # no address: no conflict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username="d", email="AN@X.VN", scope="national")
+
+
+def test_the_admin_form_refuses_an_address_taken_in_other_capitals(
+    admin_client, administrator, quangninh, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    other = make_user(User, "other", roles.PROVINCIAL_OFFICIALS)
+    User.objects.filter(pk=other.pk).update(email="an@x.vn")
+    url = reverse("admin:communes_user_change", args=[administrator.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items()
+            if value is not None and not isinstance(value, list | tuple)}
+    data.update(email="AN@X.VN", date_joined_0="01/01/2026", date_joined_1="00:00:00",
+                groups=[g.pk for g in administrator.groups.all()])
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "already has this email address" in str(response.context["adminform"].form.errors)
+
+
+def test_reimporting_an_address_in_other_capitals_changes_nothing(
+    admin_client, confirm, quangninh
+):
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    confirm(admin_client)
+    User.objects.filter(username="hg.nguyenvan").update(email="An@HongAi.gov.vn")  # by a form
+    again = upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    assert again.context["result"].changed == []
+    confirm(admin_client)
+    assert User.objects.get(username="hg.nguyenvan").email == "An@HongAi.gov.vn"
+
+
+def test_the_preview_shows_which_accounts_change_and_what(admin_client, confirm, quangninh):
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    confirm(admin_client)
+    rows = account_rows()
+    rows[0][3] = "0912999999"
+    rows[1][4] = "07192"
+    preview = upload(admin_client, xlsx_bytes([HEADERS, *rows]), "b.xlsx")
+    changes = preview.context["result"].changes
+    assert {name: [(c.column, c.before, c.after) for c in found]
+            for name, found in changes.items()} == {
+        "hg.nguyenvan": [("Số điện thoại", "0912345678", "0912999999")],
+        "ct.tranthi": [("Mã đơn vị", "06685, 07192", "07192")],
+    }
+    page = preview.content.decode()
+    assert 'id="import-changes"' in page and "0912999999" in page and "hg.nguyenvan" in page
+
+
+def test_two_clicks_on_confirm_at_once_give_the_second_a_message(
+    admin_client, confirm, quangninh, monkeypatch, settings
+):
+    """The second request read "no such account" before the first committed; its insert then
+    meets the first's accounts."""
+    settings.LANGUAGE_CODE = "en"
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    stored = admin_client.session[SESSION_KEY]
+    real_create = accounts._create
+
+    def create_after_the_other_request(plan, actor):
+        row = plan[0][0]
+        User.objects.create(username=row.username, scope="national")  # the other click
+        return real_create(plan, actor)
+
+    monkeypatch.setattr(accounts, "_create", create_after_the_other_request)
+    response = confirm(admin_client)
+    assert response.status_code == 302
+    followed = admin_client.get(response["Location"])
+    assert "another import created or changed these accounts" in followed.content.decode()
+    assert stored and not User.objects.filter(username="ct.tranthi").exists()
