@@ -51,6 +51,9 @@ def test_login_posts_are_limited_per_address(client, limits, official):
     assert_refused(refused)
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("login"), REMOTE_ADDR=OFFICE).status_code == 200  # page itself
+    # The admin's own login form shares the count.
+    assert_refused(client.post(reverse("admin:login"), {"username": "x", "password": "y"},
+                               REMOTE_ADDR=OFFICE))
     ok = client.post(reverse("login"), {"username": "official", "password": "secret-pass-123"},
                      REMOTE_ADDR=ELSEWHERE)
     assert ok.status_code == 302
