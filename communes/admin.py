@@ -14,10 +14,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core import uploads
+from core import ratelimit, uploads
 from core.importexport import SafeImportExportMixin
 
-from . import accounts, roles
+from . import accounts, roles, two_factor
 from .admin_scope import NationalDataAdmin, ProvinceScopedAdmin
 from .models import AccountLinkBatch, Commune, Province, User
 from .resources import CommuneResource
@@ -98,7 +98,9 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
     filter_horizontal = ("groups", "user_permissions", "communes")
     fieldsets = DjangoUserAdmin.fieldsets + (
         (_("dtmonitor"), {"fields": ("full_name", "phone", "scope", "province", "communes")}),
+        (_("Two-factor authentication"), {"fields": ("two_factor_state",)}),
     )
+    actions = ["reset_two_factor"]
     add_fieldsets = (
         (None, {"classes": ("wide",),
                 "fields": ("username", "usable_password", "password1", "password2",
@@ -120,10 +122,30 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
             raise Http404
         return super().history_view(request, object_id, extra_context)
 
+    @admin.display(description=_("two-factor authentication"))
+    def two_factor_state(self, obj):
+        if obj.pk and two_factor.has_two_factor(obj):
+            return _("On (%(left)s recovery codes left)") % {
+                "left": two_factor.recovery_codes_left(obj)
+            }
+        return _("Off")
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"),
+                  permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        # The queryset is this administrator's scope: their province, no superusers.
+        reset = [account for account in queryset if two_factor.reset(account)]
+        for account in reset:
+            self.log_change(request, account, _("Two-factor authentication reset."))
+        self.message_user(request, _(
+            "Two-factor authentication reset for %(count)s accounts: they enrol again at their "
+            "next login."
+        ) % {"count": len(reset)}, messages.SUCCESS)
+
     def get_readonly_fields(self, request, obj=None):
         # Only superusers make superusers or staff, or grant permissions outside the roles;
         # for everyone else staff status follows the administrators role (save_related).
-        readonly = super().get_readonly_fields(request, obj)
+        readonly = (*super().get_readonly_fields(request, obj), "two_factor_state")
         if not request.user.is_superuser:
             readonly = (*readonly, "is_superuser", "is_staff", "user_permissions")
         return readonly
@@ -169,6 +191,10 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
         """Upload → preview (nothing saved) → confirm; the rows wait in the session between
         the two steps and are checked again when confirmed."""
         self._check_import_permission(request)
+        if request.method == "POST":
+            refused = ratelimit.check(request, "import", ratelimit.by_account)
+            if refused is not None:
+                return refused
         form = AccountsUploadForm(request.POST or None, request.FILES or None)
         context = {
             **self.admin_site.each_context(request),

@@ -8,8 +8,12 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Units and accounts")
 
     def ready(self) -> None:
-        from . import roles
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import roles, sessions
 
         # Permissions exist only once migrate has created them, app by app, so the role groups
         # are re-granted theirs after each app's post_migrate; the last run covers every app.
         post_migrate.connect(roles.grant_role_permissions, dispatch_uid="grant_role_permissions")
+        # What a new session must remember (last-seen time, a 2FA code still owed).
+        user_logged_in.connect(sessions.start, dispatch_uid="dtmonitor_start_session")

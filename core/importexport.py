@@ -29,7 +29,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
-from . import numbers, uploads
+from . import numbers, ratelimit, uploads
 from .exports import neutralise
 from .text import nfc
 
@@ -486,7 +486,26 @@ class SafeImportExportMixin(ImportExportMixin):
         else:
             form.add_error("import_file", _("The file cannot be read as CSV or Excel (.xlsx)."))
 
+    def import_action(self, request, **kwargs):
+        # Uploads (previews) and confirmations both count toward the account's import limit.
+        if request.method == "POST":
+            refused = ratelimit.check(request, "import", ratelimit.by_account)
+            if refused is not None:
+                return refused
+        return super().import_action(request, **kwargs)
+
+    def export_action(self, request):
+        if request.method == "POST":
+            refused = ratelimit.check(request, "export", ratelimit.by_account)
+            if refused is not None:
+                return refused
+        return super().export_action(request)
+
     def process_import(self, request, **kwargs):
+        if request.method == "POST":
+            refused = ratelimit.check(request, "import", ratelimit.by_account)
+            if refused is not None:
+                return refused
         try:
             return super().process_import(request, **kwargs)
         except FileNotFoundError:

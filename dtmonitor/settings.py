@@ -32,7 +32,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose default site also asks for a verified second factor.
+    "dtmonitor.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +46,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "communes",
     "targets",
     "reports",
@@ -65,6 +69,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dtmonitor.middleware.private_pages_are_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sets request.user.is_verified() (a query only for sessions that passed their 2FA step).
+    "django_otp.middleware.OTPMiddleware",
+    # After messages, so that an ended session can say why (dtmonitor.auth_middleware).
+    "dtmonitor.auth_middleware.idle_timeout",
+    "dtmonitor.auth_middleware.two_factor_gate",
+    "dtmonitor.auth_middleware.export_rate_limit",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: answers a locked-out login with its lockout page.
@@ -128,6 +138,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Wrong 2FA and recovery codes are recorded as failures too (communes.two_factor): masked.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "recovery_code"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 LOGIN_URL = "login"
@@ -242,6 +254,44 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
 }
+
+# Cache: Redis when REDIS_URL is set, so that rate limits hold across gunicorn workers.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dtm",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Rate limits (core.ratelimit): rule -> (requests, seconds), a fixed window in the cache.
+DTM_RATE_LIMITS = {
+    # Login form POSTs per address, besides axes' per-username lockout.
+    "login": (env.int("DTM_LOGIN_RATE_PER_MINUTE", default=20), 60),
+    # 2FA codes (and enrolment confirmations) per address.
+    "two_factor": (env.int("DTM_2FA_RATE_PER_MINUTE", default=10), 60),
+    # "Forgot password" requests per address and per e-mail address.
+    "password_reset_address": (env.int("DTM_RESET_RATE_PER_HOUR", default=10), 3600),
+    "password_reset_email": (env.int("DTM_RESET_RATE_PER_EMAIL_HOUR", default=3), 3600),
+    # Admin import uploads and confirmations, per account.
+    "import": (env.int("DTM_IMPORT_RATE_PER_10_MINUTES", default=20), 600),
+    # Table, chart and admin exports, per account (per address when signed out).
+    "export": (env.int("DTM_EXPORT_RATE_PER_10_MINUTES", default=60), 600),
+}
+
+# Two-factor authentication (communes.two_factor): required of administrators, officials and
+# national accounts when on (production by default); focal points may enrol either way.
+DTM_REQUIRE_2FA = env.bool("DTM_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="dtmonitor")
+# Wrong codes: 1, 2, 4, 8... seconds of wait per device (django-otp), and each one counts
+# toward the axes lockout of that username at that address.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# A signed-in session unused for this long ends (dtmonitor.auth_middleware.idle_timeout).
+DTM_SESSION_IDLE_MINUTES = env.int("DTM_SESSION_IDLE_MINUTES", default=60)
 
 # Target status (targets/status.py): trend window and the "at risk" share.
 DTM_STATUS_TREND_DAYS = env.int("DTM_STATUS_TREND_DAYS", default=30)

@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from communes import two_factor_views
 from communes.converters import UnitCodeConverter
+from core.ratelimit import by_address, by_posted_email, rate_limited
 from reports import offline
 from reports import views as report_views
 
@@ -19,12 +21,19 @@ urlpatterns = [
     path("", include((dashboard_urls.programme_patterns, "programmes"))),
     path("science-tasks/", include((dashboard_urls.science_task_patterns, "science_tasks"))),
     path("national/", include((dashboard_urls.national_patterns, "national"))),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/",
+         rate_limited(("login", by_address))(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/2fa/", two_factor_views.status, name="two_factor_status"),
+    path("accounts/2fa/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path("accounts/2fa/enrol/", two_factor_views.enrol, name="two_factor_enrol"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("reports/", include("reports.urls")),
     # Set-password links of imported accounts, and "forgot my password", use Django's
     # password-reset views and the admin's registration templates.
-    path("accounts/password_reset/", auth_views.PasswordResetView.as_view(),
+    path("accounts/password_reset/",
+         rate_limited(("password_reset_address", by_address),
+                      ("password_reset_email", by_posted_email))(
+             auth_views.PasswordResetView.as_view()),
          name="password_reset"),
     path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),

@@ -61,6 +61,14 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # A fresh local cache per test: rate-limit counters never leak from one test to the next,
+    # and clearing it cannot flush the Redis database Celery's tests use (tests/test_ratelimit
+    # checks the Redis cache itself).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture
