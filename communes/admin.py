@@ -24,9 +24,10 @@ from .resources import CommuneResource
 
 
 @admin.register(Province)
-class ProvinceAdmin(ProvinceScopedAdmin, NationalDataAdmin, SimpleHistoryAdmin):
+class ProvinceAdmin(ProvinceScopedAdmin, NationalDataAdmin, admin.ModelAdmin):
     """Provinces come from `load_units` (official codes and names): read-only below
-    superusers."""
+    superusers. No django-simple-history here (Province keeps none): its "History" is the
+    admin's own log, which answered 500 under SimpleHistoryAdmin."""
 
     list_display = ("code", "name")
     search_fields = ("code", "name")

@@ -121,3 +121,14 @@ def test_group_permissions_are_read_only_for_administrators(client, administrato
     )
     assert response.status_code == 403
     assert group.permissions.exists()
+
+
+def test_the_province_history_page_answers(client, django_user_model, quangninh):
+    """Province keeps no django-simple-history: its admin "History" page was a 500."""
+    from communes.models import Province
+
+    root = django_user_model.objects.create_superuser("root2", "r2@example.vn", "root-pass-123")
+    client.force_login(root)
+    province = Province.objects.get(code="22")
+    response = client.get(reverse("admin:communes_province_history", args=[province.pk]))
+    assert response.status_code == 200
