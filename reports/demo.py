@@ -199,21 +199,6 @@ def _counts_in_force(
     return by_plan[(province_id, max(begun) if begun else min(years))]
 
 
-def _daily_counts_by_plan_year() -> dict[int, dict[str, Target]]:
-    """{plan year: {code: daily count}}: each plan has its own CX-01..CX-08."""
-    by_year: dict[int, dict[str, Target]] = {}
-    for target in Target.objects.reported_by_communes().select_related("plan"):
-        by_year.setdefault(target.plan.year, {})[target.code] = target
-    return by_year
-
-
-def _counts_in_force(by_year: dict[int, dict[str, Target]], day: dt.date) -> dict[str, Target]:
-    """The daily counts of the plan in force on `day`, as `Target.objects.reported_for` picks
-    it (the latest plan whose year has begun; one province in the demo)."""
-    years = [year for year in by_year if year <= day.year]
-    return by_year[max(years)] if years else {}
-
-
 # Illustrative progress of the 2025 key tasks at the end of 2025 (the province published
 # none): code -> progress (%). Recorded as updates, so the history shows where they came from.
 DEMO_KEY_TASK_PROGRESS = {
@@ -283,7 +268,8 @@ def copy_demo_plan(source: Plan, province: Province, year: int) -> Plan:
     copies = {}
     # Counts before the rates that name them (the database wants a rate's two counts).
     targets = sorted(source.targets.order_by("pk"), key=lambda t: t.numerator_id is not None)
-    skip = ("id", "plan", "numerator", "denominator", "manual_status")
+    # A copy contributes to no programme: the programmes belong to the source province.
+    skip = ("id", "plan", "numerator", "denominator", "manual_status", "programme_target")
     for target in targets:
         copy = Target(plan=plan, **{
             field.attname: getattr(target, field.attname)

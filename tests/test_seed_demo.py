@@ -29,7 +29,8 @@ def test_without_provinces_it_seeds_quang_ninh_only_and_adds_a_national_login(qu
     codes = {code for code, _day, _late in first}
     assert set(Commune.objects.filter(code__in=codes).values_list("province__code", flat=True)
                ) == {"22"}
-    assert Province.objects.count() == 1 and Plan.objects.count() == 1
+    assert Province.objects.count() == 1
+    assert set(Plan.objects.values_list("province__code", flat=True)) == {"22"}
     national = User.objects.get(username="national")
     assert (national.scope, national.province) == (User.Scope.NATIONAL, None)
     assert national.check_password(DEMO_PASSWORD)
@@ -40,7 +41,7 @@ def test_provinces_get_units_a_demo_plan_history_and_an_official(client, quangni
     call_command("seed_demo", "--days", "3", "--seed", "1", "--end", END.isoformat(),
                  "--provinces", "22,01,79")
     assert set(Province.objects.values_list("code", flat=True)) == {"01", "22", "79"}
-    source = Plan.objects.get(province__code="22")
+    source = Plan.objects.get(province__code="22", year=2026)
     for code in ("01", "79"):
         province = Province.objects.get(code=code)
         assert Commune.objects.filter(province=province).count() > 100
@@ -48,6 +49,7 @@ def test_provinces_get_units_a_demo_plan_history_and_an_official(client, quangni
         assert plan.year == 2026 and "(demo)" in plan.title and plan.is_reconstruction
         assert sorted(plan.targets.values_list("code", flat=True)) == sorted(
             source.targets.values_list("code", flat=True))
+        assert not plan.targets.exclude(programme_target=None).exists()
         # Rates name the counts of their own plan.
         for target in plan.targets.exclude(numerator=None):
             assert target.numerator.plan == plan and target.denominator.plan == plan

@@ -55,7 +55,8 @@ def test_a_submission_is_rolled_up_by_the_worker_within_seconds(
         row = poll(lambda: CommuneDay.objects.filter(commune=commune_a, date=today).first())
         assert row.outcome == "on_time"
         value = poll(lambda: CommuneTargetDay.objects.filter(
-            commune=commune_a, date=today, target__code="VN942-DG-02").first())
+            commune=commune_a, date=today, target__code="VN942-DG-02",
+            target__plan__year=today.year).first())
         poll(lambda: ComplianceDay.objects.filter(date=today).exists())
         elapsed = time.monotonic() - began
     assert value.value == Decimal(75)
