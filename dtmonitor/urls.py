@@ -31,6 +31,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notices/<int:pk>/dismiss/", report_views.dismiss_notice, name="dismiss_notice"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler500 = "dtmonitor.request_ids.server_error"
