@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as Forbidden
 from rest_framework.response import Response
 
@@ -18,12 +17,6 @@ from targets.models import Target, TargetMeasurement
 
 from . import filters, serializers, writes
 from .views import TABLE_RENDERERS, ApiView
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "stale_report"
-
 
 REPORT_RESPONSES = {
     201: serializers.ReportSerializer,
@@ -71,9 +64,10 @@ class ReportViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
             return Response(error.errors, status=status.HTTP_400_BAD_REQUEST)
         except services.StaleReport as error:
             current = error.report.version if error.report else None
-            raise Conflict({"detail": _("Someone saved this report after you opened it: "
-                                        "read it again and resend."),
-                             "current_version": current}) from error
+            message = _("Someone saved this report after you opened it: read it again and "
+                        "resend.")
+            return Response({"detail": message, "current_version": current},
+                            status=status.HTTP_409_CONFLICT)
         except PermissionDenied as error:
             raise _forbidden(error) from error
         report = self.get_queryset().get(pk=outcome.result.report.pk)

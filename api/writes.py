@@ -72,7 +72,8 @@ def submit_daily_report(user, commune: Commune, day: dt.date, payload: dict) -> 
     for name, messages in form.errors.items():
         target = _target_of(name, targets)
         if target is not None:
-            value_errors.setdefault(target.code, []).extend(messages)
+            # A JSON value that is no number already has its message (the form saw nothing).
+            value_errors.setdefault(target.code, messages)
         elif name == "__all__":
             errors["non_field_errors"] = messages
         else:
