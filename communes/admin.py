@@ -17,9 +17,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from core import ratelimit, uploads
 from core.importexport import SafeImportExportMixin
 
-from . import accounts, roles, two_factor
-from .admin_scope import NationalDataAdmin, ProvinceScopedAdmin
-from .models import AccountLinkBatch, Commune, Province, User
+from . import accounts, roles, tokens, two_factor
+from .admin_scope import NationalDataAdmin, ProvinceScopedAdmin, _scoped
+from .models import AccountLinkBatch, ApiToken, Commune, Province, User
 from .resources import CommuneResource
 
 
@@ -314,3 +314,51 @@ class AccountLinkBatchAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ProvinceScopedAdmin, admin.ModelAdmin):
+    """Tokens of the accounts this administrator manages. The secret is shown once, on the page
+    that follows "Save"; afterwards only its prefix is known. Revoke rather than delete, so the
+    record of who had access stays."""
+
+    province_path = "user__province"
+    list_display = ("name", "prefix", "user", "created_at", "expires_at", "last_used_at",
+                    "revoked_at")
+    list_filter = ("revoked_at",)
+    list_select_related = ("user",)
+    search_fields = ("name", "prefix", "user__username")
+    fields = ("user", "name", "expires_at", "prefix", "created_by", "created_at",
+              "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "created_by", "created_at", "last_used_at", "revoked_at")
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "user") if obj is not None else self.readonly_fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Accounts of the administrator's province only (User has no `visible_to`).
+            kwargs["queryset"] = _scoped(User.objects.filter(is_active=True), request.user,
+                                         "province").order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            request._new_api_token = obj.issue()
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request), "opts": self.opts, "token": obj,
+            "secret": request._new_api_token, "title": _("API token created"),
+        }
+        response = TemplateResponse(request, "admin/communes/apitoken/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = tokens.revoke(queryset)
+        messages.success(request, _("%(count)s token(s) revoked.") % {"count": count})

@@ -296,3 +296,6 @@ class AccountLinkBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} ({self.account_count})"
+
+
+from .tokens import ApiToken  # noqa: E402,F401  (the model lives beside its helpers)

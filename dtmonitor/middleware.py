@@ -6,10 +6,12 @@ def ignore_browser_language(get_response):
 
     Officials' browsers often send "Accept-Language: en-US" by default; letting that decide would
     show English to people who never asked for it, so only the explicit choice counts.
+    The data-exchange API is the exception: a system's Accept-Language is a deliberate choice.
     """
 
     def middleware(request):
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        if not request.path_info.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return get_response(request)
 
     return middleware

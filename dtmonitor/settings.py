@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "reports",
     "rollups",
     "dashboards",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +296,48 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 # A signed-in session unused for this long ends (dtmonitor.auth_middleware.idle_timeout).
 DTM_SESSION_IDLE_MINUTES = env.int("DTM_SESSION_IDLE_MINUTES", default=60)
+
+# The data-exchange API (api/, README "Data-exchange API"). Limits are per token (per account
+# for browser sessions, per address for anonymous calls), counted in the default cache.
+API_RATE_LIMITS = {
+    "read": env("API_RATE_READ", default="120/minute"),
+    "write": env("API_RATE_WRITE", default="30/minute"),
+    "anonymous": env("API_RATE_ANONYMOUS", default="30/minute"),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # with CSRF, for the doc page
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.ReadThrottle", "api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "dtmonitor data-exchange API",
+    "DESCRIPTION": "Provinces, units, plans, targets, roll-ups and reporting compliance; "
+                   "daily reports and province measurements. See README, Data-exchange API.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's static files: no CDN (CSP script-src 'self').
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TargetStatusEnum": "targets.models.TargetStatus",
+        "ReportStatusEnum": "reports.models.DailyReport.Status",
+    },
+}
 
 # Target status (targets/status.py): trend window and the "at risk" share.
 DTM_STATUS_TREND_DAYS = env.int("DTM_STATUS_TREND_DAYS", default=30)

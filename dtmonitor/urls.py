@@ -47,6 +47,7 @@ urlpatterns = [
     # At the root so the worker's scope covers /reports/ (see reports.offline).
     path("sw.js", offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler500 = "dtmonitor.request_ids.server_error"

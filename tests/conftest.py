@@ -150,4 +150,4 @@ def admin_client(client, administrator):
     return client
 
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "tests.api_world"]

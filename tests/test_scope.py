@@ -71,7 +71,9 @@ def _routes(resolver=None, prefix=""):
                 for name, route, params in _routes(entry, prefix + str(entry.pattern))
             )
         elif isinstance(entry, URLPattern):
-            yield entry.name, prefix + str(entry.pattern), set(entry.pattern.converters)
+            # Path converters, or the named groups of a regex route (the API's router).
+            params = set(entry.pattern.converters) or set(entry.pattern.regex.groupindex)
+            yield entry.name, prefix + str(entry.pattern), params
 
 
 def _b_url(name, route, params, b) -> str | None:
@@ -80,7 +82,12 @@ def _b_url(name, route, params, b) -> str | None:
     values = {"code": b["unit"].code, "day": "2025-09-01"}
     by_name = {"targets:detail": b["target"].pk, "reports:detail": b["report"].pk,
                "reports:return": b["report"].pk, "dismiss_notice": b["notice"].pk,
-               "programmes:detail": b["programme"].pk}
+               "programmes:detail": b["programme"].pk,
+               "api:plan-detail": b["plan"].pk, "api:target-detail": b["target"].pk,
+               "api:report-detail": b["report"].pk,
+               "api:measurement-detail": TargetMeasurement.objects.get(target=b["target"]).pk}
+    if name in ("api:province-detail",):
+        values["code"] = b["province"].code
     if "pk" in params:
         if name not in by_name:
             raise AssertionError(f"{name}: say which object of B fills its pk")
