@@ -75,6 +75,7 @@ def _walk(chromium, live_server, username, pages, label):
         for name, path in pages:
             response = page.goto(live_server.url + path)
             assert response.status == 200, (name, path, response.status)
+            assert page.url == live_server.url + path, (name, page.url)  # not the login page
             page.wait_for_load_state("networkidle")
             _wait_for_charts(page)
             found = axe_violations(page) + [f"English: {p}" for p in english_on(page)]

@@ -26,7 +26,8 @@ ENGLISH_PHRASES = [
     "Compliance days", "Commune target days", "Plan days", "Target days", "Completion percent",
     "Projected value", "Updated at", "Expected", "Outcome", "Version", "Name Vi", "Target Value",
     "Is Cumulative", "Counts In Plan", "Manual Status", "Skip to main content", "Toggle theme",
-    "Show counts", "Changed by", "Change reason", "Changes", "Object", "administrators",
+    "Show counts", "Name En", "Is ", "Responsible Agency", "Changed by", "Change reason",
+    "Changes", "Object", "administrators",
     "commune_focal_points", "provincial_officials", "Date", "Target", "Value", "Status",
     "Commune", "Report", "Download", "Overview", "Log out", "Search", "Filter", "Add ",
     "mục tiêu",
@@ -91,6 +92,8 @@ def walk(role: str, world: dict, user=None) -> list[tuple[str, str]]:
             ("admin-target-change", reverse("admin:targets_target_change", args=[target.pk])),
             ("admin-target-history", reverse("admin:targets_target_history", args=[target.pk])),
             ("admin-target-import", reverse("admin:targets_target_import")),
+            ("admin-target-export", reverse("admin:targets_target_export")),
+            ("admin-unit-export", reverse("admin:communes_commune_export")),
             *_admin_lists(user),
         ]
     return pages
