@@ -18,7 +18,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The partial plotly.js bundle (dtmonitor/staticfinders.py): the version pinned in package.json,
+# checked against the sha512 in package-lock.json by `npm ci`. Needs npm (Debian: apt-get install npm).
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 # Compiled with Babel, so no system gettext is needed to run; `make messages` (for developers
 # adding strings) does need gettext's xgettext.
@@ -74,4 +80,4 @@ benchmark: compilemessages
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 test-artifacts

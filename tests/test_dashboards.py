@@ -273,14 +273,16 @@ def test_pages_are_vietnamese_and_switch_to_english(client, official, derived):
 # --- plotly.js -------------------------------------------------------------------------
 
 
-def test_plotly_js_comes_from_the_installed_package_and_loads_deferred(client, official):
+def test_plotly_js_is_the_partial_npm_bundle_and_loads_deferred(client, official):
     from django.contrib.staticfiles import finders
 
-    found = finders.find("vendor/plotly.min.js")
-    assert found and found.endswith("plotly/package_data/plotly.min.js")
+    found = finders.find("vendor/plotly-cartesian.min.js")
+    assert found and found.endswith(
+        "node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js"
+    )
     client.force_login(official)
     page = client.get(reverse("home")).content.decode()
-    assert '<script src="/static/vendor/plotly.min.js" defer></script>' in page
+    assert '<script src="/static/vendor/plotly-cartesian.min.js" defer></script>' in page
     assert '<script id="figure-heatmap" type="application/json">' in page
     assert "<script>" not in page
 
