@@ -9,3 +9,9 @@ document.addEventListener("click", (event) => {
   field.focus();
   field.scrollIntoView({ block: "center" });
 });
+// After a failed submit the error summary takes focus (autofocus). Coming from the skip link,
+// the address still ends in "#main" and the browser would focus <main> instead: the summary wins.
+window.addEventListener("load", () => {
+  const summary = document.querySelector(".error-summary[autofocus]");
+  if (summary && document.activeElement !== summary) summary.focus();
+});
