@@ -28,7 +28,7 @@ def package_folder() -> Path:
 def bundle_version(path: Path) -> str | None:
     """The plotly.js version a bundle announces in its first line ("plotly.js v4.1.1")."""
     with path.open(encoding="utf-8") as handle:
-        found = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", handle.read(2000))
+        found = re.search(r"plotly\.js[^\n]*? v(\d+\.\d+\.\d+)", handle.read(2000))
     return found.group(1) if found else None
 
 
