@@ -1,7 +1,14 @@
+# The partial plotly.js bundle, fetched at its pinned version and checked against its sha512.
+FROM node:20-slim AS npm
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
 COPY . .
+COPY --from=npm /app/node_modules ./node_modules
 RUN pip install --no-cache-dir . \
     && for dir in locale communes/locale targets/locale reports/locale; do \
          [ -d "$dir" ] && pybabel compile -d "$dir" -D django; done

@@ -18,7 +18,22 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The partial plotly.js bundle (dtmonitor/staticfinders.py): the version pinned in package.json,
+# checked against the sha512 in package-lock.json by `npm ci`. npm comes from Debian when it is
+# missing and we are root; otherwise one line says what to run.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "npm is missing: installing Debian's npm for the pinned plotly.js bundle"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm || exit 1; \
+		else \
+			echo "npm is missing: run 'sudo apt-get install npm', then make again" >&2; exit 1; \
+		fi; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 # Compiled with Babel, so no system gettext is needed to run; `make messages` (for developers
 # adding strings) does need gettext's xgettext.
@@ -74,4 +89,4 @@ benchmark: compilemessages
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 test-artifacts
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 test-artifacts

@@ -8,9 +8,14 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Units and accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in
 
         from . import roles, sessions
+
+        # Everywhere a group is shown (admin lists, filters, the account form, history), a role
+        # reads in the reader's language: "quản trị viên", not "administrators".
+        Group.__str__ = roles.group_label
 
         # Permissions exist only once migrate has created them, app by app, so the role groups
         # are re-granted theirs after each app's post_migrate; the last run covers every app.

@@ -286,7 +286,7 @@ class AccountLinkBatch(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     account_count = models.PositiveIntegerField(_("accounts"))
-    content = models.TextField(blank=True)
+    content = models.TextField(_("links"), blank=True)
     downloaded_at = models.DateTimeField(_("downloaded at"), null=True, blank=True)
 
     class Meta:

@@ -6,12 +6,24 @@ role may do at the model level; object-level scope lives in the querysets (`visi
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
 
 PROVINCIAL_OFFICIALS = "provincial_officials"
 FOCAL_POINTS = "commune_focal_points"
 ADMINISTRATORS = "administrators"
 
 ROLE_GROUPS = (PROVINCIAL_OFFICIALS, FOCAL_POINTS, ADMINISTRATORS)
+# What people read: the group names above are identifiers (imports and code use them).
+ROLE_LABELS = {
+    PROVINCIAL_OFFICIALS: _("provincial officials"),
+    FOCAL_POINTS: _("unit focal points"),
+    ADMINISTRATORS: _("administrators"),
+}
+
+
+def group_label(group: Group) -> str:
+    """A role group's name in the reader's language; other groups keep their own name."""
+    return str(ROLE_LABELS.get(group.name, group.name))
 PROJECT_APPS = ("communes", "targets", "reports", "rollups")
 
 

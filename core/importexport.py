@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from . import numbers, ratelimit, uploads
 from .exports import neutralise
@@ -448,6 +448,15 @@ class UploadForm(ImportForm):
         return upload
 
 
+class ColumnNamesExportForm(SelectableFieldsExportForm):
+    """The export page's field choices read as the file's columns ("Tên chỉ tiêu"), not as
+    import-export's English rendering of attribute names ("Name Vi (Tên chỉ tiêu)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return field.column_name if field and field.column_name else field_name
+
+
 class SafeImportExportMixin(ImportExportMixin):
     """Use instead of ImportExportMixin in every dtmonitor admin; combine with
     SimpleHistoryAdmin as `class XAdmin(SafeImportExportMixin, SimpleHistoryAdmin)`."""
@@ -455,6 +464,7 @@ class SafeImportExportMixin(ImportExportMixin):
     import_formats = [SpreadsheetFormat]
     export_formats = [SafeXLSX, SafeCSV]
     import_form_class = UploadForm
+    export_form_class = ColumnNamesExportForm
     import_template_name = "admin/dtmonitor/import.html"
 
     def has_import_permission(self, request):

@@ -73,16 +73,49 @@ def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dic
     )
     fig.update_xaxes(automargin=True, gridcolor="#eeeeee")
     fig.update_yaxes(automargin=True, gridcolor="#eeeeee")
+    # Dragging would zoom the chart and trap a phone's scroll: the charts only show and hover.
+    fig.update_layout(dragmode=False)
+    fig.update_xaxes(fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
     figure = json.loads(fig.to_json())
     figure["title"] = title
-    figure["config"] = {
+    figure["config"] = chart_config(filename)
+    return figure
+
+
+def chart_config(filename: str) -> dict:
+    """plotly.js's options for every chart: one toolbar button (download PNG), in the page's
+    language, and nothing that links to or uploads to Plotly's cloud.
+
+    The only place charts are configured: static/js/charts.js passes this through unchanged.
+    """
+    language = "en" if (get_language() or "vi").startswith("en") else "vi"
+    return {
         "responsive": True,
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "showLink": False,
+        "showSendToCloud": False,
+        "showEditInChartStudio": False,
+        "sendData": False,
+        "scrollZoom": False,
+        "doubleClick": False,
+        "displayModeBar": True,
+        "modeBarButtons": [["toImage"]],
         # PNG download from the toolbar gets a meaningful file name.
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+        "locale": language,
+        "locales": {language: {"dictionary": {
+            "Download plot as a PNG": _("Download the chart as PNG"),
+            "Download plot": _("Download the chart"),
+            "Taking snapshot - this may take a few seconds": _(
+                "Making the picture, this may take a few seconds"
+            ),
+            "Snapshot succeeded": _("Picture ready"),
+            "Sorry, there was a problem downloading your snapshot!": _(
+                "Sorry, the picture could not be made."
+            ),
+        }}},
     }
-    return figure
 
 
 def _date_axis(fig: go.Figure) -> None:

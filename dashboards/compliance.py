@@ -173,7 +173,15 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
     headers = [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)")]
     return {
         "start": start, "end": end, "total": total,
-        "not_reported": _not_reported(province, [today, today - dt.timedelta(days=1)]),
+        "not_reported": (not_reported := _not_reported(
+            province, [today, today - dt.timedelta(days=1)]
+        )),
+        # Who is late comes first: owed and missing (past the deadline), oldest day first;
+        # today's units still inside the deadline are "not yet", not late.
+        "late": [row for day in sorted(not_reported) for row in not_reported[day]
+                 if row.outcome == ReportOutcome.MISSING],
+        "not_yet": [row for row in not_reported[today] if row.outcome == ReportOutcome.PENDING],
+        "deadline_today": deadlines.deadline(today),
         "streaks": sorted((row for row in per_unit if row["streak"] >= 2),
                           key=lambda row: (-row["streak"], row["unit"])),
         "per_unit": per_unit,

@@ -3,8 +3,10 @@
 from itertools import groupby
 
 from django.db.models import Max
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from core.numbers import format_number
 from core.tabular import Chart
 from rollups.models import CommuneTargetDay, TargetDay
 from rollups.progress import status_label
@@ -28,6 +30,47 @@ def status_history(days: list[TargetDay]) -> list[dict]:
             "start": group[0].date, "end": group[-1].date,
         })
     return runs[::-1]
+
+
+def _amount(target: Target, value) -> str:
+    return format_number(value) + ("%" if target.is_percent else "")
+
+
+def manual_status_since(target: Target):
+    """When an administrator set the target's current manual status (its history), or None."""
+    since = None
+    for record in target.history.order_by("-history_date").only("manual_status", "history_date"):
+        if record.manual_status != target.manual_status:
+            break
+        since = record.history_date
+    return since
+
+
+def status_reason(target: Target, latest: TargetDay | None) -> str | None:
+    """Why the target stands where it does, in one sentence."""
+    if target.manual_status:
+        since = manual_status_since(target)
+        if since is None:
+            return _("Set by an administrator.")
+        day = formats.date_format(timezone.localtime(since).date(), "SHORT_DATE_FORMAT")
+        return _("Set by an administrator on %(day)s.") % {"day": day}
+    if latest is None or target.target_value is None:
+        return None
+    if (latest.projected_value is not None and target.deadline
+            and latest.status != "completed"):
+        return _(
+            "At the current pace it reaches %(projected)s by the deadline (%(deadline)s), "
+            "against a target of %(target)s."
+        ) % {
+            "projected": _amount(target, latest.projected_value),
+            "deadline": formats.date_format(target.deadline, "SHORT_DATE_FORMAT"),
+            "target": _amount(target, target.target_value),
+        }
+    if latest.value is not None:
+        return _("%(value)s now, against a target of %(target)s.") % {
+            "value": _amount(target, latest.value), "target": _amount(target, target.target_value),
+        }
+    return None
 
 
 def target_detail(target: Target, language: str) -> dict:
@@ -71,6 +114,7 @@ def target_detail(target: Target, language: str) -> dict:
         "pillar": localised(target.pillar, "name", language),
         "latest": latest,
         "latest_label": status_label(latest.status) if latest else None,
+        "reason": status_reason(target, latest),
         "units_day": last_day,
         "history": status_history(days),
         "charts": [progress, by_unit],

@@ -65,6 +65,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dtmonitor.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out compressed (a 176 KB overview is ~20 KB). BREACH: Django's GZipMiddleware
+    # pads every compressed response with random bytes ("Heal the Breach"), CSRF tokens are
+    # masked anew on every response, and the session cookie is SameSite=Lax, so another site's
+    # pages cannot make the many credentialed requests the attack needs. Static files are
+    # compressed ahead of time by WhiteNoise and never reach this middleware.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dtmonitor.middleware.ignore_browser_language",
     "django.middleware.locale.LocaleMiddleware",
@@ -160,7 +166,8 @@ TIME_ZONE = env("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# STATIC_ROOT may be moved (the slow-network test collects into a temporary folder).
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

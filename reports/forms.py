@@ -93,6 +93,9 @@ class DailyReportForm(forms.Form):
                 self.warnings[name] = _(
                     "More than %(factor)s times the last reported total (%(last)s): please check."
                 ) % {"factor": PLAUSIBLE_JUMP_FACTOR, "last": format_number(last)}
+        for name in self.warnings:
+            # The warning is read with its field, as an error is (form.html gives it this id).
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_warning"
         if self.warnings and not cleaned.get("accept_warnings"):
             raise ValidationError(
                 _("Some values look unusual. Check them, tick the confirmation and submit again."),

@@ -147,7 +147,7 @@ class ReportValue(models.Model):
         verbose_name=_("target"),
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    is_percent = models.BooleanField(default=False, editable=False)
+    is_percent = models.BooleanField(_("percentage"), default=False, editable=False)
 
     history = HistoricalRecords()
 
@@ -301,10 +301,12 @@ class RollupRequest(models.Model):
     loses it."""
 
     commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="rollup_requests"
+        "communes.Commune", on_delete=models.CASCADE, related_name="rollup_requests",
+        verbose_name=_("unit"),
     )
-    date = models.DateField()
+    date = models.DateField(_("date"))
     requested_at = models.DateTimeField(
+        _("requested at"),
         help_text=_("Time of the latest change waiting for its roll-up.")
     )
 

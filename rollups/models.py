@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import DailyReport, ReportOutcome
 from targets.models import Plan, Target, TargetStatus
@@ -10,20 +11,26 @@ from targets.models import Plan, Target, TargetStatus
 class CommuneTargetDay(models.Model):
     """A unit's value of a target in effect on a day, and how far it is towards the target."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="commune_days")
-    commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="target_days"
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="commune_days", verbose_name=_("target"),
     )
-    date = models.DateField()
+    commune = models.ForeignKey(
+        "communes.Commune", on_delete=models.CASCADE, related_name="target_days",
+        verbose_name=_("unit"),
+    )
+    date = models.DateField(_("date"))
     # Running totals of daily counts over a year outgrow a single report's 14 digits.
-    value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4, null=True)
     completion = models.DecimalField(
+        _("completion"),
         max_digits=10, decimal_places=4, null=True,
         help_text="Share of the way from baseline to target (1 = reached), direction-aware.",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("unit's target value of the day")
+        verbose_name_plural = _("units' target values by day")
         constraints = [
             models.UniqueConstraint(
                 fields=["target", "commune", "date"], name="rollup_commune_target_day_unique"
@@ -38,19 +45,26 @@ class CommuneTargetDay(models.Model):
 class TargetDay(models.Model):
     """The province value of a target on a day, combined by the target's aggregation rule."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="days")
-    date = models.DateField()
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="days", verbose_name=_("target"),
+    )
+    date = models.DateField(_("date"))
     # Running totals of daily counts over a year outgrow a single report's 14 digits.
-    value = models.DecimalField(max_digits=24, decimal_places=4, null=True)
-    completion_percent = models.DecimalField(max_digits=10, decimal_places=2, null=True)
+    value = models.DecimalField(_("value"), max_digits=24, decimal_places=4, null=True)
+    completion_percent = models.DecimalField(
+        _("completion (%)"), max_digits=10, decimal_places=2, null=True
+    )
     projected_value = models.DecimalField(
+        _("projected value at the deadline"),
         max_digits=24, decimal_places=4, null=True,
         help_text="Trend of the last days projected to the deadline.",
     )
-    status = models.CharField(max_length=20, choices=TargetStatus.choices)
-    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(_("status"), max_length=20, choices=TargetStatus.choices)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("province target value of the day")
+        verbose_name_plural = _("province target values by day")
         constraints = [
             models.UniqueConstraint(fields=["target", "date"], name="rollup_target_day_unique")
         ]
@@ -63,18 +77,22 @@ class TargetDay(models.Model):
 class PlanDay(models.Model):
     """How many of a plan's targets stand in each status on a day (e.g. 7/22 completed)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="days")
-    date = models.DateField()
-    total = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    on_track = models.PositiveIntegerField(default=0)
-    at_risk = models.PositiveIntegerField(default=0)
-    behind = models.PositiveIntegerField(default=0)
-    overdue = models.PositiveIntegerField(default=0)
-    no_data = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="days", verbose_name=_("plan"),
+    )
+    date = models.DateField(_("date"))
+    total = models.PositiveIntegerField(_("total"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    on_track = models.PositiveIntegerField(_("on track"), default=0)
+    at_risk = models.PositiveIntegerField(_("at risk"), default=0)
+    behind = models.PositiveIntegerField(_("behind"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    no_data = models.PositiveIntegerField(_("no data"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("plan progress of the day")
+        verbose_name_plural = _("plan progress by day")
         constraints = [
             models.UniqueConstraint(fields=["plan", "date"], name="rollup_plan_day_unique")
         ]
@@ -87,15 +105,20 @@ class CommuneDay(models.Model):
     """Whether a unit owed a report on a day, and what became of it."""
 
     commune = models.ForeignKey(
-        "communes.Commune", on_delete=models.CASCADE, related_name="reporting_days"
+        "communes.Commune", on_delete=models.CASCADE, related_name="reporting_days",
+        verbose_name=_("unit"),
     )
-    date = models.DateField()
-    expected = models.BooleanField()
-    outcome = models.CharField(max_length=20, choices=ReportOutcome.choices)
-    report = models.ForeignKey(DailyReport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    date = models.DateField(_("date"))
+    expected = models.BooleanField(_("owed"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReportOutcome.choices)
+    report = models.ForeignKey(
+        DailyReport, on_delete=models.SET_NULL, null=True, verbose_name=_("report"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("unit's reporting day")
+        verbose_name_plural = _("units' reporting days")
         constraints = [
             models.UniqueConstraint(fields=["commune", "date"], name="rollup_commune_day_unique")
         ]
@@ -111,17 +134,20 @@ class ComplianceDay(models.Model):
     CommuneDay, because `expected` here includes days not yet due."""
 
     province = models.ForeignKey(
-        "communes.Province", on_delete=models.CASCADE, related_name="compliance_days"
+        "communes.Province", on_delete=models.CASCADE, related_name="compliance_days",
+        verbose_name=_("province"),
     )
-    date = models.DateField()
-    expected = models.PositiveIntegerField(default=0)
-    actual = models.PositiveIntegerField(default=0)
-    on_time = models.PositiveIntegerField(default=0)
-    late = models.PositiveIntegerField(default=0)
-    returned = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    date = models.DateField(_("date"))
+    expected = models.PositiveIntegerField(_("reports owed"), default=0)
+    actual = models.PositiveIntegerField(_("reports received"), default=0)
+    on_time = models.PositiveIntegerField(_("on time"), default=0)
+    late = models.PositiveIntegerField(_("late"), default=0)
+    returned = models.PositiveIntegerField(_("returned"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("province reporting of the day")
+        verbose_name_plural = _("province reporting by day")
         constraints = [
             models.UniqueConstraint(
                 fields=["province", "date"], name="rollup_compliance_day_unique"

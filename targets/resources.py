@@ -109,7 +109,7 @@ class TargetResource(ie.FriendlyResource):
     # `import_instance`.
     baseline = fields.Field("baseline", "Giá trị cơ sở", ie.DecimalWidget(percentages=True))
     target_value = fields.Field(
-        "target_value", "Giá trị mục tiêu", ie.DecimalWidget(percentages=True)
+        "target_value", "Giá trị chỉ tiêu", ie.DecimalWidget(percentages=True)
     )
     deadline = fields.Field("deadline", "Thời hạn", ie.DateWidget())
     responsible_agency = fields.Field("responsible_agency", "Cơ quan chủ trì", ie.TextWidget())
@@ -136,7 +136,9 @@ class TargetResource(ie.FriendlyResource):
         "Đơn vị tính": ("unit", "đơn vị"),
         "Chiều đánh giá": ("direction", "chiều"),
         "Giá trị cơ sở": ("baseline", "giá trị ban đầu"),
-        "Giá trị mục tiêu": ("target value", "target", "mục tiêu", "chỉ tiêu giao"),
+        "Giá trị chỉ tiêu": (
+            "target value", "target", "giá trị mục tiêu", "mục tiêu", "chỉ tiêu giao",
+        ),
         "Thời hạn": ("deadline", "hạn hoàn thành", "thời hạn hoàn thành"),
         "Cơ quan chủ trì": ("responsible agency", "agency", "đơn vị chủ trì"),
         "Nguồn số liệu": ("source", "source of values", "nguồn"),

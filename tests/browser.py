@@ -69,5 +69,5 @@ def log_in(page, live_server, username: str, password: str = "secret-pass-123") 
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -23,7 +23,7 @@ from .admin_files import (
 
 VI_HEADERS = [
     "Năm kế hoạch", "Mã chỉ tiêu", "Tên chỉ tiêu", "Tên tiếng Anh", "Trụ cột", "Đơn vị tính",
-    "Giá trị mục tiêu", "Thời hạn", "Nguồn số liệu", "Cách tổng hợp", "Tử số", "Mẫu số",
+    "Giá trị chỉ tiêu", "Thời hạn", "Nguồn số liệu", "Cách tổng hợp", "Tử số", "Mẫu số",
     "Tính vào kế hoạch",
 ]
 EN_HEADERS = [
@@ -225,7 +225,7 @@ def test_template_has_the_expected_headers(admin_client, extension):
         else uploads._csv_rows(response.content)
     ))
     assert header[:3] == ["Năm kế hoạch", "Mã chỉ tiêu", "Tên chỉ tiêu"]
-    assert "Giá trị mục tiêu" in header and "Thời hạn" in header
+    assert "Giá trị chỉ tiêu" in header and "Thời hạn" in header
 
 
 def test_export_then_reimport_changes_nothing(admin_client, quangninh):

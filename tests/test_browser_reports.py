@@ -29,7 +29,7 @@ def test_focal_point_files_todays_report_on_a_phone(phone_page, live_server, foc
     page.click(".report-form button.primary")
     page.wait_for_load_state("networkidle")
 
-    message = page.locator(f"#id_value_{wrong.pk}-error")
+    message = page.locator(f"#id_value_{wrong.pk}_error")
     assert "không rõ ràng" in message.inner_text()
     assert page.input_value(f"#id_value_{wrong.pk}") == "12,345"  # kept as typed
     assert not DailyReport.objects.exists()

@@ -18,7 +18,7 @@ from .test_admin_import_targets import VI_HEADERS, target_rows
 # target_rows(): the percentage target is on line 2 of the file, the count on line 5.
 ROW_OF = {Target.Unit.PERCENT: 0, Target.Unit.COUNT: 3}
 CODE_OF = {Target.Unit.PERCENT: "QN-26-03", Target.Unit.COUNT: "QN-26-04"}
-VALUE = VI_HEADERS.index("Giá trị mục tiêu")
+VALUE = VI_HEADERS.index("Giá trị chỉ tiêu")
 UNIT_HEADERS = ["Mã đơn vị", "Tên đơn vị", "Loại đơn vị", "Mã tỉnh", "Diện tích (km²)", "Dân số"]
 
 CASES = [
@@ -75,7 +75,7 @@ def test_the_targets_import_reads_text_as_the_form_does(admin_client, text, unit
 
     if expected is None:
         assert import_errors(admin_client, "targets_target", content, name) == [
-            {"line": ROW_OF[unit] + 2, "column": "Giá trị mục tiêu", "message": answer}
+            {"line": ROW_OF[unit] + 2, "column": "Giá trị chỉ tiêu", "message": answer}
         ]
     else:
         assert answer == expected
@@ -108,7 +108,7 @@ def test_an_unclear_number_gets_the_forms_message_in_either_language(
 
     errors = import_errors(admin_client, "targets_target", content, name)
 
-    assert errors == [{"line": 5, "column": "Giá trị mục tiêu", "message": answer}]
+    assert errors == [{"line": 5, "column": "Giá trị chỉ tiêu", "message": answer}]
     assert not Target.objects.filter(code__startswith="QN-26").exists()
 
 
@@ -143,7 +143,7 @@ def test_a_number_cell_with_a_real_third_decimal_is_refused_on_its_line(admin_cl
     content, name = targets_file(Target.Unit.PERCENT, 12.345)
 
     assert import_errors(admin_client, "targets_target", content, name) == [
-        {"line": 2, "column": "Giá trị mục tiêu", "message": "Use at most 2 decimal places."}
+        {"line": 2, "column": "Giá trị chỉ tiêu", "message": "Use at most 2 decimal places."}
     ]
 
 

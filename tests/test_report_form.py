@@ -107,7 +107,7 @@ def test_form_lists_every_daily_target_by_pillar_with_last_and_target_value(
         assert target.pillar.name_vi in page
     assert "1.234" in page  # last value, Vietnamese thousands
     assert "12,5" in page
-    assert "Mục tiêu: 80" in page and "Mục tiêu: —" in page
+    assert "Chỉ tiêu: 80" in page and "Chỉ tiêu: —" in page
 
 
 def test_submit_confirms_time_and_timeliness(client, focal_a, commune_a, clock):
