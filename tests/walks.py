@@ -45,7 +45,7 @@ def world(today: dt.date | None = None) -> dict:
     return {
         "today": today,
         "commune": commune,
-        "target": Target.objects.get(code="VN942-DG-02"),
+        "target": Target.objects.get(code="VN942-DG-02", plan__year=today.year),
         "report": report,
     }
 
