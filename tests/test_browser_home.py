@@ -10,6 +10,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_official_logs_in_and_sees_the_province(page, live_server, official):
     log_in(page, live_server, "official")
     assert page.locator("h1").inner_text() == "Chuyển đổi số tỉnh Quảng Ninh"
+    # The overview opens on the plan in force (2026); the 2025 plan keeps its final 7/22.
+    from targets.models import Plan
+
+    page.goto(f"{live_server.url}/?plan={Plan.objects.get(year=2025).pk}")
     assert "7/22" in page.locator(".cards").inner_text()
     assert page.console_errors == []
     screenshot(page, "home-official")

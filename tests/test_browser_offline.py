@@ -50,7 +50,7 @@ def wait_for_kept_copy(page) -> None:
 
 
 def fill(page, amount: str, note: str = "") -> None:
-    for target in daily_targets():
+    for target in daily_targets(timezone.localdate()):
         page.fill(f"#id_value_{target.pk}", amount)
     page.fill("#id_note", note)
 
@@ -81,7 +81,7 @@ def test_offline_submit_is_queued_kept_over_a_reload_and_saved_once(
     page.locator("#offline-notice").wait_for(state="visible")
     assert page.get_attribute("body", "data-offline-copy") == "1"
     page.wait_for_function("() => document.querySelector('#id_note').value === 'Mất sóng ở đảo'")
-    for target in daily_targets():
+    for target in daily_targets(timezone.localdate()):
         assert page.input_value(f"#id_value_{target.pk}") == "3"
     assert queued(page) == 1
 
@@ -156,7 +156,7 @@ def test_a_queued_report_meeting_a_newer_version_shows_both(
     page.context.set_offline(True)
     page.click(".report-form button.primary")
     page.locator("#queued-notice").wait_for(state="visible")
-    services.submit_report(colleague, commune_a, timezone.localdate(), values_for(9))
+    services.submit_report(colleague, commune_a, timezone.localdate(), values_for(9, timezone.localdate()))
 
     page.context.set_offline(False)
     choice = page.locator("#conflict-choice")

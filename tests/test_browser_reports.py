@@ -60,8 +60,8 @@ def test_official_filters_the_list_and_returns_a_report(
     from tests.reports_helpers import values_for
 
     today = timezone.localdate()
-    services.submit_report(focal_a, commune_a, today, values_for(4))
-    services.submit_report(focal_b, commune_b, today, values_for(2))
+    services.submit_report(focal_a, commune_a, today, values_for(4, today))
+    services.submit_report(focal_b, commune_b, today, values_for(2, today))
     log_in(page, live_server, "official")
     page.click("nav >> text=Báo cáo hằng ngày")
     page.wait_for_load_state("networkidle")

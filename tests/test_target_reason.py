@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_projection_against_the_target(quangninh):
-    target = Target.objects.get(code="VN942-DG-02")
+    target = Target.objects.get(code="VN942-DG-02", plan__year=2025)
     target.manual_status = ""
     target.deadline = dt.date(2026, 12, 31)
     day = TargetDay(target=target, date=dt.date(2026, 11, 29), value=Decimal("61.5"),
@@ -27,7 +27,7 @@ def test_projection_against_the_target(quangninh):
 
 
 def test_status_set_by_an_administrator_says_when(quangninh):
-    target = Target.objects.get(code="VN942-DG-02")
+    target = Target.objects.get(code="VN942-DG-02", plan__year=2025)
     target.manual_status = Target.ManualStatus.COMPLETED
     target.save()
     with translation.override("vi"):
