@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from targets.models import Target
 from tests.browser import log_in, screenshot
@@ -105,8 +106,10 @@ def test_keyboard_alone_fills_the_form_and_lands_on_the_first_error(phone_page, 
                                                                     data):
     page = phone_page
     log_in(page, live_server, "focal_a")
-    targets = list(Target.objects.reported_by_communes().order_by("pillar__order",
-                                                                  "pillar__code", "code"))
+    targets = list(
+        Target.objects.reported_for(data["commune"], timezone.localdate())
+        .order_by("pillar__order", "pillar__code", "code")
+    )
     # The skip link is the first stop, and leads past the header to the form.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"

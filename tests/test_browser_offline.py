@@ -156,7 +156,8 @@ def test_a_queued_report_meeting_a_newer_version_shows_both(
     page.context.set_offline(True)
     page.click(".report-form button.primary")
     page.locator("#queued-notice").wait_for(state="visible")
-    services.submit_report(colleague, commune_a, timezone.localdate(), values_for(9, timezone.localdate()))
+    today = timezone.localdate()
+    services.submit_report(colleague, commune_a, today, values_for(9, today))
 
     page.context.set_offline(False)
     choice = page.locator("#conflict-choice")
