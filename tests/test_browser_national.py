@@ -30,6 +30,7 @@ def test_national_account_compares_provinces_and_picks_one(page, live_server, qu
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/?province=79")
     page.select_option("#province-choice", "22")
+    page.click("#province-picker button[type=submit]")
     page.wait_for_url("**/?province=22")
     assert "Quảng Ninh" in page.locator("h1").inner_text()
     page.locator(".main-nav a", has_text="Đơn vị").click()
