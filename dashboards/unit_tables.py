@@ -1,23 +1,13 @@
 """The units table, shared by the page and its CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.tabular import link_keeping
 
-
-class RateColumn(tables.Column):
-    def __init__(self, **kwargs):
-        super().__init__(attrs={"td": {"class": "num"}}, default="—", **kwargs)
-
-    def render(self, value):
-        return floatformat(value, 1) + "%"
-
-    def value(self, value):
-        return round(value, 1) if value is not None else None
+from .compliance import RateColumn
 
 
 class CommuneTable(tables.Table):

@@ -151,3 +151,14 @@ def admin_client(client, administrator):
 
 
 pytest_plugins = ["tests.browser", "tests.api_world"]
+
+
+@pytest.fixture
+def eager_celery():
+    """Run queued tasks in this process, as `make run` does, even when REDIS_URL is set."""
+    from dtmonitor.celery import app
+
+    saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(saved)

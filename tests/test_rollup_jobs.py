@@ -19,16 +19,6 @@ from .reporting import submit_report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def eager_celery():
-    """Run queued tasks in this process, as `make run` does, even when REDIS_URL is set."""
-    from dtmonitor.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(saved)
-
 WEDNESDAY = dt.date(2025, 10, 15)
 TZ = timezone.get_fixed_timezone(7 * 60)
 

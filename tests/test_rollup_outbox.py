@@ -26,17 +26,6 @@ def monday_afternoon():
         yield
 
 
-@pytest.fixture
-def eager_celery():
-    """Run queued tasks in this process, as `make run` does, even when REDIS_URL is set."""
-    from dtmonitor.celery import app
-
-    saved = {key: app.conf[key] for key in ("task_always_eager", "task_eager_propagates")}
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(saved)
-
-
 def submit(focal, commune, day):
     return services.submit_report(focal, commune, day, values_for(5)).report
 
