@@ -13,6 +13,18 @@ from pathlib import Path
 
 
 @dataclasses.dataclass
+class Context:
+    """What every suite is told about the seeded data it measures."""
+
+    scale: str  # "province" (Quang Ninh, 54 units) or "national" (34 provinces, 3,321 units)
+    days: int  # days of daily reports seeded, ending `end`
+    repeat: int  # runs per figure (medians)
+    start: dt.date
+    end: dt.date
+    password: str  # of every account in benchmarks.accounts
+
+
+@dataclasses.dataclass
 class Result:
     scenario: str  # e.g. "page: overview", "rollup: full year", "submissions under load"
     measurement: str  # what the figure is, in words ("median, real HTTP", "p95", "queries")
