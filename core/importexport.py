@@ -29,7 +29,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from . import numbers, ratelimit, uploads
+from . import import_preview, numbers, ratelimit, uploads
 from .exports import neutralise
 from .text import nfc
 
@@ -402,9 +402,20 @@ class FriendlyResource(resources.ModelResource):
                 )
         return field_name
 
+    def get_diff_class(self):
+        # Each row's values as the preview shows them (labels, not codes), before and after.
+        return import_preview.PreviewDiff
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        row_result.dtm_line = self.line_of(kwargs["row_number"])
+
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.dtm_errors = self.plain_errors(result)
+        result.dtm_preview = import_preview.import_export_preview(
+            self, result, lambda row: getattr(row, "dtm_line", None)
+        )
 
     def plain_errors(self, result) -> list[dict]:
         if result.base_errors:
