@@ -250,6 +250,7 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
                 if not result.errors:
                     request.session[SESSION_KEY] = [row.__dict__ for row in rows]
                     context["confirm"] = True
+                    context["preview"] = accounts.preview(rows, result)
         return TemplateResponse(request, template, context)
 
     def accounts_template_view(self, request, extension):
