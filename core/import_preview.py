@@ -12,6 +12,8 @@ dd/mm/yyyy; a column is named by its model field's verbose name.
 """
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -162,6 +164,14 @@ class Preview:
             "changed": len(self.changed), "unchanged": len(self.unchanged),
             "errors": self.errors,
         }
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of everything the preview shows: the confirmation must match it."""
+        shown = [[row.line, row.kind, row.title,
+                  [[cell.column, cell.before, cell.after] for cell in row.cells]]
+                 for row in self.rows]
+        return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def unchanged_label(self) -> str:

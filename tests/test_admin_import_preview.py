@@ -204,3 +204,20 @@ def test_every_shared_import_uses_the_same_preview(quangninh, admin_client):
     assert "12.345" in changes
     words = " ".join(cell_texts(preview_part(html)))
     assert unit.get_kind_display() in words and unit.kind not in words.split()
+
+
+def test_a_confirmation_that_would_differ_from_its_preview_writes_nothing(
+    previewed, admin_client, settings
+):
+    """Another administrator changes a previewed row between preview and confirmation: what
+    the confirmation would write is no longer what was shown, so nothing is written."""
+    settings.LANGUAGE_CODE = "en"
+    Target.objects.filter(plan__year=2025, code="QN-DG-03").update(target_value=Decimal("90"))
+    history = Target.history.count()
+    done = confirm(admin_client, previewed, "admin:targets_target_process_import")
+    assert done.status_code == 302
+    assert Target.objects.get(plan__year=2025, code=CHANGED_CODE).target_value == Decimal("100")
+    assert Target.objects.get(plan__year=2025, code="QN-DG-03").target_value == Decimal("90")
+    assert Target.history.count() == history
+    shown = admin_client.get(done["Location"]).content.decode()
+    assert "changed since the preview" in shown
