@@ -142,6 +142,8 @@ class AccountImport:
     changes: dict[str, list[Change]] = field(default_factory=dict)
     # Another import wrote the same accounts first (two clicks on "Confirm import").
     conflict: bool = False
+    # The accounts changed since the preview: the confirmation would not do what was shown.
+    stale: bool = False
 
 
 def _text(value) -> str:
@@ -229,13 +231,15 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
 
 
 def import_accounts(
-    rows: list[AccountRow], *, actor: User, dry_run: bool, link_base: str = ""
+    rows: list[AccountRow], *, actor: User, dry_run: bool, link_base: str = "",
+    expected_preview: str = "",
 ) -> AccountImport:
     """Create or update the accounts of `rows` in one transaction.
 
     With errors on any row nothing is written. `dry_run` reports what would happen (the
     preview). `link_base` is the site's address (e.g. "https://dtm.example.vn") that
-    set-password links start with.
+    set-password links start with. With `expected_preview` (the digest of the preview the
+    administrator confirmed) nothing is written unless the import would do exactly that.
     """
     result = AccountImport()
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_GROUPS)}
@@ -270,6 +274,8 @@ def import_accounts(
         plan.append((row, user, group, row_units))
     if dry_run:
         return result
+    if expected_preview and preview(rows, result).digest != expected_preview:
+        return AccountImport(stale=True)
 
     try:
         with transaction.atomic():

@@ -460,3 +460,22 @@ def test_the_preview_shows_changes_first_then_the_button_then_the_unchanged(
     assert button < folded and "3 dòng không đổi" in page[folded:]
     for username in ("ct.tranthi", "so.lehoang", "so.admin2"):
         assert page.index(username) > folded
+
+
+def test_a_confirmation_that_would_differ_from_its_preview_writes_nothing(
+    admin_client, confirm, quangninh, settings
+):
+    """An account changed by someone else between preview and confirmation: the confirmation
+    would no longer do what was shown, so it writes nothing and says so."""
+    settings.LANGUAGE_CODE = "en"
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    confirm(admin_client)
+    rows = account_rows()
+    rows[0][3] = "0912999999"
+    upload(admin_client, xlsx_bytes([HEADERS, *rows]), "b.xlsx")
+    User.objects.filter(username="ct.tranthi").update(full_name="Trần Thị Bình (sửa tay)")
+    response = confirm(admin_client)
+    assert response.status_code == 302
+    assert "changed since the preview" in admin_client.get(response["Location"]).content.decode()
+    assert User.objects.get(username="hg.nguyenvan").phone == "0912345678"
+    assert User.objects.get(username="ct.tranthi").full_name == "Trần Thị Bình (sửa tay)"
