@@ -102,3 +102,28 @@ def test_the_changed_row_and_the_confirm_button_are_on_the_first_screens(
     target = Target.objects.get(plan__year=2025, code=CHANGED_CODE)
     assert target.target_value == Decimal("95")
     assert page.console_errors == []
+
+
+def test_the_accounts_preview_is_the_same_page_and_passes_axe_on_a_phone(
+    phone_page, live_server, administrator, tmp_path
+):
+    from .test_admin_import_accounts import HEADERS, account_rows
+
+    page = phone_page
+    path = tmp_path / "tai-khoan.xlsx"
+    path.write_bytes(xlsx_bytes([HEADERS, *account_rows()]))
+    log_in(page, live_server, "administrator")
+    page.goto(f"{live_server.url}/admin/communes/user/import-accounts/")
+    page.set_input_files("input[name=import_file]", str(path))
+    page.click("input[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "4 tài khoản mới, 0 thay đổi, 0 không đổi, 0 lỗi" in page.locator(
+        "#import-summary").inner_text()
+    rows = page.locator("#import-changes h4")
+    button = page.locator("input[name=confirm]")
+    assert rows.count() == 4
+    assert rows.first.evaluate(PAGE_TOP) < button.evaluate(PAGE_TOP)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+    screenshot(page, "admin-import-accounts-preview-phone")
+    assert page.console_errors == []
