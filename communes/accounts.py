@@ -33,9 +33,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from simple_history.utils import bulk_create_with_history
 
-from core import uploads
+from core import import_preview, uploads
 from core.exports import neutralise
 from core.importexport import whole_number_code
 from core.text import nfc
@@ -141,6 +142,8 @@ class AccountImport:
     changes: dict[str, list[Change]] = field(default_factory=dict)
     # Another import wrote the same accounts first (two clicks on "Confirm import").
     conflict: bool = False
+    # The accounts changed since the preview: the confirmation would not do what was shown.
+    stale: bool = False
 
 
 def _text(value) -> str:
@@ -228,13 +231,15 @@ def parse_rows(dataset) -> tuple[list[AccountRow], list[RowError]]:
 
 
 def import_accounts(
-    rows: list[AccountRow], *, actor: User, dry_run: bool, link_base: str = ""
+    rows: list[AccountRow], *, actor: User, dry_run: bool, link_base: str = "",
+    expected_preview: str = "",
 ) -> AccountImport:
     """Create or update the accounts of `rows` in one transaction.
 
     With errors on any row nothing is written. `dry_run` reports what would happen (the
     preview). `link_base` is the site's address (e.g. "https://dtm.example.vn") that
-    set-password links start with.
+    set-password links start with. With `expected_preview` (the digest of the preview the
+    administrator confirmed) nothing is written unless the import would do exactly that.
     """
     result = AccountImport()
     groups = {group.name: group for group in Group.objects.filter(name__in=roles.ROLE_GROUPS)}
@@ -269,6 +274,8 @@ def import_accounts(
         plan.append((row, user, group, row_units))
     if dry_run:
         return result
+    if expected_preview and preview(rows, result).digest != expected_preview:
+        return AccountImport(stale=True)
 
     try:
         with transaction.atomic():
@@ -430,13 +437,46 @@ def _changes(
             for column, before, after in pairs if before != after]
 
 
+def preview(rows: list[AccountRow], result: AccountImport) -> import_preview.Preview:
+    """The accounts import drawn as every import preview is (`core.import_preview`): a new
+    account with the values the sheet gives it, a changed one with what changes."""
+    lookup = role_lookup()
+
+    def new_cells(row: AccountRow) -> list[import_preview.Cell]:
+        role = lookup.get(uploads.normalise_header(row.role), "")
+        values = [
+            ("full_name", row.full_name), ("email", row.email), ("phone", row.phone),
+            ("units", ", ".join(row.unit_codes)), ("role", _role_label(role)),
+            ("is_active", import_preview.yes_no(row.is_active)),
+        ]
+        return [import_preview.Cell(str(COLUMNS[key][0]), "", value) for key, value in values]
+
+    by_name = {row.username: row for row in rows}
+    kinds = [(import_preview.NEW, result.new), (import_preview.CHANGED, result.changed),
+             (import_preview.UNCHANGED, result.unchanged)]
+    preview_rows = []
+    for kind, usernames in kinds:
+        for username in usernames:
+            row = by_name[username]
+            if kind == import_preview.NEW:
+                cells = new_cells(row)
+            else:
+                cells = [import_preview.Cell(change.column, change.before, change.after)
+                         for change in result.changes.get(username, [])]
+            preview_rows.append(import_preview.Row(row.line, kind, username, cells))
+    return import_preview.Preview(
+        noun=pgettext("import preview", "account"), nouns=pgettext("import preview", "accounts"),
+        columns=[], rows=import_preview.by_line(preview_rows), errors=len(result.errors),
+    )
+
+
 def _role_label(group_name: str) -> str:
     """A role as the sheet writes it ("đầu mối xã"); another group by its name."""
     return ROLE_LABELS.get(group_name, group_name)
 
 
 def _yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
+    return import_preview.yes_no(value)
 
 
 def _is_staff(user: User | None, group: Group) -> bool:

@@ -214,7 +214,15 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
             result = accounts.import_accounts(
                 rows, actor=request.user, dry_run=False,
                 link_base=request.build_absolute_uri("/"),
+                expected_preview=request.session.pop(DIGEST_KEY, ""),
             )
+            if result.stale:
+                messages.warning(request, _(
+                    "Nothing was imported: these accounts changed since the preview (another "
+                    "administrator or import). Upload the file again to see what it would "
+                    "change now."
+                ))
+                return redirect("admin:communes_user_import_accounts")
             if result.conflict:
                 messages.warning(request, _(
                     "Nothing was imported: another import created or changed these accounts at "
@@ -234,6 +242,7 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
         if request.method == "POST":
             # A new upload replaces whatever an earlier preview left waiting.
             request.session.pop(SESSION_KEY, None)
+            request.session.pop(DIGEST_KEY, None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
             try:
@@ -250,6 +259,8 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
                 if not result.errors:
                     request.session[SESSION_KEY] = [row.__dict__ for row in rows]
                     context["confirm"] = True
+                    context["preview"] = accounts.preview(rows, result)
+                    request.session[DIGEST_KEY] = context["preview"].digest
         return TemplateResponse(request, template, context)
 
     def accounts_template_view(self, request, extension):
@@ -286,6 +297,8 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
 
 
 SESSION_KEY = "dtmonitor_account_import"
+# The fingerprint of the preview shown with those rows: the confirmation must match it.
+DIGEST_KEY = "dtmonitor_account_import_preview"
 
 
 class AccountsUploadForm(forms.Form):

@@ -27,9 +27,9 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm, SelectableFieldsExportForm
+from import_export.forms import ConfirmImportForm, ImportForm, SelectableFieldsExportForm
 
-from . import numbers, ratelimit, uploads
+from . import import_preview, numbers, ratelimit, uploads
 from .exports import neutralise
 from .text import nfc
 
@@ -402,9 +402,26 @@ class FriendlyResource(resources.ModelResource):
                 )
         return field_name
 
+    def get_diff_class(self):
+        # Each row's values as the preview shows them (labels, not codes), before and after.
+        return import_preview.PreviewDiff
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        row_result.dtm_line = self.line_of(kwargs["row_number"])
+
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         result.dtm_errors = self.plain_errors(result)
+        result.dtm_preview = import_preview.import_export_preview(
+            self, result, lambda row: getattr(row, "dtm_line", None)
+        )
+        expected = kwargs.get("expected_preview")
+        if expected and not result.has_errors() and not result.has_validation_errors() and (
+            result.dtm_preview.digest != expected
+        ):
+            # Raised inside the import's transaction: import-export rolls it all back.
+            raise PreviewChanged
 
     def plain_errors(self, result) -> list[dict]:
         if result.base_errors:
@@ -431,6 +448,17 @@ class FriendlyResource(resources.ModelResource):
 
 
 # --- Admin ---------------------------------------------------------------------------------
+
+
+class PreviewChanged(Exception):
+    """The confirmation would write something else than the preview showed (the rows changed
+    in between, e.g. another administrator's edit)."""
+
+
+class ConfirmForm(ConfirmImportForm):
+    """import-export's confirmation, carrying the fingerprint of the preview it confirms."""
+
+    preview_digest = forms.CharField(widget=forms.HiddenInput())
 
 
 class UploadForm(ImportForm):
@@ -464,6 +492,7 @@ class SafeImportExportMixin(ImportExportMixin):
     import_formats = [SpreadsheetFormat]
     export_formats = [SafeXLSX, SafeCSV]
     import_form_class = UploadForm
+    confirm_form_class = ConfirmForm
     export_form_class = ColumnNamesExportForm
     import_template_name = "admin/dtmonitor/import.html"
 
@@ -485,9 +514,13 @@ class SafeImportExportMixin(ImportExportMixin):
         ]
 
     def get_import_data_kwargs(self, **kwargs):
+        form = kwargs.get("form")
         kwargs = super().get_import_data_kwargs(**kwargs)
         # Validation errors also roll the whole file back (import-export skips them otherwise).
         kwargs["rollback_on_validation_errors"] = True
+        if isinstance(form, ConfirmForm):
+            # The confirmation writes exactly what was previewed, or nothing.
+            kwargs["expected_preview"] = form.cleaned_data["preview_digest"]
         return kwargs
 
     def add_data_read_fail_error_to_form(self, form, e):
@@ -502,7 +535,12 @@ class SafeImportExportMixin(ImportExportMixin):
             refused = ratelimit.check(request, "import", ratelimit.by_account)
             if refused is not None:
                 return refused
-        return super().import_action(request, **kwargs)
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if context.get("confirm_form") is not None:
+            digest = context["result"].dtm_preview.digest
+            context["confirm_form"].initial["preview_digest"] = digest
+        return response
 
     def export_action(self, request):
         if request.method == "POST":
@@ -619,6 +657,11 @@ def _confirm_failure(result) -> str:
     not that the file is wrong."""
     errors = [error.error for _number, row_errors in result.row_errors() for error in row_errors]
     errors += [error.error for error in result.base_errors]
+    if any(isinstance(error, PreviewChanged) for error in errors):
+        return _(
+            "Nothing was imported: these rows changed since the preview (another administrator "
+            "or import). Upload the file again to see what it would change now."
+        )
     if any(isinstance(error, DatabaseError) for error in errors):
         return _(
             "Nothing was imported: another import (or another administrator) changed these rows "

@@ -437,3 +437,45 @@ def test_two_clicks_on_confirm_at_once_give_the_second_a_message(
     followed = admin_client.get(response["Location"])
     assert "another import created or changed these accounts" in followed.content.decode()
     assert stored and not User.objects.filter(username="ct.tranthi").exists()
+
+
+def test_the_preview_shows_changes_first_then_the_button_then_the_unchanged(
+    admin_client, confirm, quangninh
+):
+    """The same preview as every other import: summary in words, new and changed accounts
+    first (each change before → after), the confirm button, the unchanged accounts folded."""
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    confirm(admin_client)
+    rows = account_rows()
+    rows[0][3] = "0912999999"
+    rows.append(["vd.moi", "Võ Đức Mới", "moi@quangninh.gov.vn", "", "06685", "đầu mối xã"])
+    page = upload(admin_client, xlsx_bytes([HEADERS, *rows]), "b.xlsx").content.decode()
+    text = " ".join(page.split())
+    assert "1 tài khoản mới, 1 thay đổi, 3 không đổi, 0 lỗi" in text
+    button = page.index('name="confirm"')
+    changes = " ".join(page[page.index('id="import-changes"'):button].split())
+    assert re.search(r"Số điện thoại</th> <td>.*0912345678.*→.*0912999999", changes)
+    assert "vd.moi" in changes and "Võ Đức Mới" in changes and "đầu mối xã" in changes
+    folded = page.index('id="import-unchanged"')
+    assert button < folded and "3 dòng không đổi" in page[folded:]
+    for username in ("ct.tranthi", "so.lehoang", "so.admin2"):
+        assert page.index(username) > folded
+
+
+def test_a_confirmation_that_would_differ_from_its_preview_writes_nothing(
+    admin_client, confirm, quangninh, settings
+):
+    """An account changed by someone else between preview and confirmation: the confirmation
+    would no longer do what was shown, so it writes nothing and says so."""
+    settings.LANGUAGE_CODE = "en"
+    upload(admin_client, xlsx_bytes([HEADERS, *account_rows()]), "a.xlsx")
+    confirm(admin_client)
+    rows = account_rows()
+    rows[0][3] = "0912999999"
+    upload(admin_client, xlsx_bytes([HEADERS, *rows]), "b.xlsx")
+    User.objects.filter(username="ct.tranthi").update(full_name="Trần Thị Bình (sửa tay)")
+    response = confirm(admin_client)
+    assert response.status_code == 302
+    assert "changed since the preview" in admin_client.get(response["Location"]).content.decode()
+    assert User.objects.get(username="hg.nguyenvan").phone == "0912345678"
+    assert User.objects.get(username="ct.tranthi").full_name == "Trần Thị Bình (sửa tay)"
