@@ -6,9 +6,11 @@ Each model's rule is its `visible_to` when it has one, else the path from the mo
 province (`province_path`), filtered by `Province.objects.visible_to`.
 """
 
+from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import Province
 
@@ -90,6 +92,10 @@ class NationalOrProvinceAdmin(ProvinceScopedAdmin):
     """
 
     province_path = "province"
+
+    @admin.display(description=_("Applies to"), ordering="province__name")
+    def applies_to(self, obj) -> str:
+        return obj.province.name if obj.province_id else str(_("Whole country"))
 
     def get_queryset(self, request):
         queryset = super(ProvinceScopedAdmin, self).get_queryset(request)

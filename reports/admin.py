@@ -72,7 +72,7 @@ class ReportingSettingsAdmin(NationalOrProvinceAdmin, SimpleHistoryAdmin):
     which its administrators add and edit (reports.deadlines.rules_for picks the one that
     applies)."""
 
-    list_display = ("__str__", "province", "expected_days", "cutoff_days_after", "cutoff_time",
+    list_display = ("__str__", "applies_to", "expected_days", "cutoff_days_after", "cutoff_time",
                     "backfill_days")
     list_select_related = ("province",)
     fields = ("province", "expected_days", "cutoff_days_after", "cutoff_time", "backfill_days")
@@ -91,7 +91,7 @@ class HolidayAdmin(NationalOrProvinceAdmin, SimpleHistoryAdmin):
     """National holidays (read-only below superusers) and each province's own extra days off,
     which its administrators add and edit."""
 
-    list_display = ("date", "name", "province")
+    list_display = ("date", "name", "applies_to")
     list_filter = ("province",)
     list_select_related = ("province",)
     date_hierarchy = "date"
