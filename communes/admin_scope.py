@@ -8,8 +8,9 @@ province (`province_path`), filtered by `Province.objects.visible_to`.
 
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .models import Province
@@ -104,6 +105,13 @@ class NationalOrProvinceAdmin(ProvinceScopedAdmin):
         return queryset.filter(
             Q(province__isnull=True) | Q(province__in=Province.objects.visible_to(request.user))
         )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the history rows when the queryset hides the
+        # object: another province's rows must stay out of reach there too.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
 
     def _may_change(self, request, obj) -> bool:
         return obj is None or obj.province_id is not None or request.user.reads_all_provinces

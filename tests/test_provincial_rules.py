@@ -273,6 +273,8 @@ def test_province_administrator_sees_and_edits_only_their_own_override(
     own.refresh_from_db()
     assert (own.cutoff_days_after, own.backfill_days) == (0, 3)
     assert own.history.count() == 2
+    own_history = reverse("admin:reports_reportingsettings_history", args=[own.pk])
+    assert client.get(own_history).status_code == 200
 
     # Q's override does not exist for them: the admin sends them back to its index.
     for response in (client.get(_change("reportingsettings", other)),
@@ -281,6 +283,8 @@ def test_province_administrator_sees_and_edits_only_their_own_override(
         assert response.status_code == 302 and "/change/" not in response.url
     other.refresh_from_db()
     assert other.backfill_days == national.backfill_days
+    history = reverse("admin:reports_reportingsettings_history", args=[other.pk])
+    assert client.get(history).status_code == 404
 
 
 def test_national_rules_are_read_only_for_a_province_administrator(client, administrator,
