@@ -1,13 +1,17 @@
 """The admin side of the one scoping rule: a province administrator sees and edits only the
 rows of their own province, and picks foreign keys only among them; data shared by every
-province (holidays, pillars, reporting rules) is read-only for them.
+province (pillars, the unit list, national holidays and reporting rules) is read-only for them.
 
 Each model's rule is its `visible_to` when it has one, else the path from the model to its
 province (`province_path`), filtered by `Province.objects.visible_to`.
 """
 
+from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Province
 
@@ -76,3 +80,50 @@ class NationalDataAdmin:
         return self._may_change_national_data(request) and super().has_delete_permission(
             request, obj
         )
+
+
+class NationalOrProvinceAdmin(ProvinceScopedAdmin):
+    """Models whose rows are either national (`province` empty, e.g. the default reporting
+    rules, national holidays) or one province's own (its override, its extra days off).
+
+    Province administrators see the national rows, read-only, and their own province's rows,
+    which they add, change and delete; another province's rows do not exist for them. They
+    cannot leave the province empty (that would write a national row). Superusers (and
+    national administrators, if any ever exist) change everything.
+    """
+
+    province_path = "province"
+
+    @admin.display(description=_("Applies to"), ordering="province__name")
+    def applies_to(self, obj) -> str:
+        return obj.province.name if obj.province_id else str(_("Whole country"))
+
+    def get_queryset(self, request):
+        queryset = super(ProvinceScopedAdmin, self).get_queryset(request)
+        if request.user.reads_all_provinces:
+            return queryset
+        return queryset.filter(
+            Q(province__isnull=True) | Q(province__in=Province.objects.visible_to(request.user))
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the history rows when the queryset hides the
+        # object: another province's rows must stay out of reach there too.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def _may_change(self, request, obj) -> bool:
+        return obj is None or obj.province_id is not None or request.user.reads_all_provinces
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "province" and not request.user.reads_all_provinces:
+            # Their own province, always: an empty choice would be a national row.
+            kwargs.update(required=True, empty_label=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -110,7 +110,7 @@ PER_PAGE = 25
 
 
 def filtered_table_page(request: HttpRequest, filterset, table, template: str,
-                        export_name: str) -> HttpResponse:
+                        export_name: str, per_page: int = PER_PAGE) -> HttpResponse:
     """A filtered, sorted, paginated table page, or the download of exactly its filtered rows
     (`?_export=csv|xlsx`). An invalid filter is shown next to its field; the unfiltered rows are
     never exported instead."""
@@ -118,7 +118,7 @@ def filtered_table_page(request: HttpRequest, filterset, table, template: str,
     if fmt and filterset.is_valid():
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, export_name)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
     return render(request, template, {
         "filter": filterset, "table": table,
         "export_query": query_without(request, "_export", "page"),

@@ -181,7 +181,7 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
         "late": [row for day in sorted(not_reported) for row in not_reported[day]
                  if row.outcome == ReportOutcome.MISSING],
         "not_yet": [row for row in not_reported[today] if row.outcome == ReportOutcome.PENDING],
-        "deadline_today": deadlines.deadline(today),
+        "deadline_today": deadlines.deadline(today, province),
         "streaks": sorted((row for row in per_unit if row["streak"] >= 2),
                           key=lambda row: (-row["streak"], row["unit"])),
         "per_unit": per_unit,

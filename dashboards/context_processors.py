@@ -1,11 +1,12 @@
-"""The province picker of national accounts, in the page header of the dashboard pages."""
+"""The province picker of national accounts, in the page header of the dashboard pages and of
+the list of daily reports."""
 
 from urllib.parse import urlencode
 
 from communes.models import Province
 
 # The pages about one whole province; `?province=<code>` chooses which (communes.access).
-PICKER_PAGES = {"home", "targets:list", "communes:list", "compliance:index"}
+PICKER_PAGES = {"home", "targets:list", "communes:list", "compliance:index", "reports:list"}
 
 
 def province_picker(request) -> dict:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.admin_scope import NationalDataAdmin, ProvinceScopedAdmin
+from communes.admin_scope import NationalOrProvinceAdmin, ProvinceScopedAdmin
 from core.readonly_admin import ReadOnlyAdmin
 
 from .models import (
@@ -67,21 +67,36 @@ class ReportValueAdmin(ProvinceScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingSettings)
-class ReportingSettingsAdmin(NationalDataAdmin, SimpleHistoryAdmin):
-    list_display = ("__str__", "expected_days", "cutoff_days_after", "cutoff_time", "backfill_days")
+class ReportingSettingsAdmin(NationalOrProvinceAdmin, SimpleHistoryAdmin):
+    """The national default rules (read-only below superusers) and each province's override,
+    which its administrators add and edit (reports.deadlines.rules_for picks the one that
+    applies)."""
 
-    def has_add_permission(self, request):
-        return not ReportingSettings.objects.exists() and super().has_add_permission(request)
+    list_display = ("__str__", "applies_to", "expected_days", "cutoff_days_after", "cutoff_time",
+                    "backfill_days")
+    list_select_related = ("province",)
+    fields = ("province", "expected_days", "cutoff_days_after", "cutoff_time", "backfill_days")
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def get_changeform_initial_data(self, request):
+        # A province's override starts from the national rules, for its own province.
+        national = ReportingSettings.current()
+        initial = {name: getattr(national, name) for name in self.fields if name != "province"}
+        if not request.user.reads_all_provinces:
+            initial["province"] = request.user.province_id
+        return {**initial, **super().get_changeform_initial_data(request)}
 
 
 @admin.register(Holiday)
-class HolidayAdmin(NationalDataAdmin, SimpleHistoryAdmin):
-    list_display = ("date", "name")
+class HolidayAdmin(NationalOrProvinceAdmin, SimpleHistoryAdmin):
+    """National holidays (read-only below superusers) and each province's own extra days off,
+    which its administrators add and edit."""
+
+    list_display = ("date", "name", "applies_to")
+    list_filter = ("province",)
+    list_select_related = ("province",)
     date_hierarchy = "date"
     search_fields = ("name",)
+    fields = ("date", "name", "province")
 
 
 @admin.register(DayUnlock)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import deadlines
-from .models import DailyReport, ReportingSettings, ReportOutcome
+from .models import DailyReport, ReportOutcome
 from .outcomes import outcome_for
 
 CALENDAR_DAYS = 60
@@ -45,7 +45,8 @@ class CalendarDay:
 
 
 def day_state(commune, day: dt.date, report, expected: bool, now: dt.datetime, rules) -> str:
-    """One day's state: the report's outcome if there is one, otherwise why there is none."""
+    """One day's state: the report's outcome if there is one, otherwise why there is none.
+    `rules` are those of the unit's province (`deadlines.rules_for`)."""
     if not commune.is_active_on(day):
         return "inactive"
     # The same rule as the roll-ups (reports.outcomes.outcome_for); the calendar only names
@@ -53,7 +54,7 @@ def day_state(commune, day: dt.date, report, expected: bool, now: dt.datetime, r
     outcome = outcome_for(
         expected,
         None if report is None else {"status": report.status, "is_late": report.is_late},
-        deadline_passed=now > deadlines.deadline(day, rules),
+        deadline_passed=now > deadlines.deadline(day, rules=rules),
     )
     return "non_working" if outcome == ReportOutcome.NOT_EXPECTED else str(outcome)
 
@@ -65,8 +66,8 @@ def unit_calendar(
     now = timezone.now()
     today = today or timezone.localdate()
     start = today - dt.timedelta(days=days - 1)
-    rules = ReportingSettings.current()
-    expected = set(deadlines.expected_days(start, today, rules))
+    rules = deadlines.rules_for(commune.province_id)
+    expected = set(deadlines.expected_days(start, today, commune.province_id, rules=rules))
     reports = {
         report.date: report
         for report in DailyReport.objects.filter(commune=commune, date__range=(start, today)).only(

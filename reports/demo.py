@@ -16,7 +16,7 @@ from targets.key_tasks import record_progress
 from targets.models import KeyTask, Plan, ScienceTask, Target
 
 from . import deadlines
-from .models import DailyReport, ReportingSettings, ReportValue
+from .models import DailyReport, ReportValue
 
 DEMO_PASSWORD = "dtmonitor-demo"
 
@@ -122,13 +122,13 @@ def seed_history(days: int, seed: int, end: dt.date, province: Province | None =
     """Create reports for the `days` days ending at `end`; days already reported are kept.
     With `province`, only its units, reporting the counts of its latest plan."""
     rng = random.Random(seed)
-    rules = ReportingSettings.current()
     units = Commune.objects.active()
     reports = DailyReport.objects.all()
     if province is not None:
         units = units.filter(province=province)
         reports = reports.filter(commune__province=province)
     communes = list(units.order_by("code"))
+    rules = deadlines.rules_by_province({commune.province_id for commune in communes})
     counts_by_plan = _daily_counts_by_plan()
     submitters = _unit_focal_points(communes)
     existing = set(
@@ -157,7 +157,9 @@ def seed_history(days: int, seed: int, end: dt.date, province: Province | None =
                     date=day,
                     submitted_by=submitters[commune.pk],
                     submitted_at=submitted_at,
-                    is_late=deadlines.is_late(day, submitted_at, rules),
+                    is_late=deadlines.is_late(
+                        day, submitted_at, rules=rules[commune.province_id]
+                    ),
                 )
             )
             values_by_report.append(

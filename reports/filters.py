@@ -38,3 +38,11 @@ class DailyReportFilter(django_filters.FilterSet):
     class Meta:
         model = DailyReport
         fields = ["commune", "date_from", "date_to", "status", "is_late"]
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if province is not None:
+            # Units to pick from: those of the province listed, not every visible one (a
+            # national account would otherwise get 3,321).
+            units = _visible_communes(self.request).filter(province=province)
+            self.filters["commune"].queryset = units

@@ -24,7 +24,8 @@ def load_holidays(path: Path = HOLIDAYS, *, update: bool = False) -> Counter:
     outcomes = Counter()
     for row in read_tsv(path):
         _, outcome = upsert(
-            Holiday, {"date": dt.date.fromisoformat(row["date"])}, {"name": row["name"]},
+            Holiday, {"date": dt.date.fromisoformat(row["date"]), "province": None},
+            {"name": row["name"]},
             update=update,
         )
         outcomes[outcome] += 1

@@ -2,7 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,16 +19,24 @@ class DailyReportQuerySet(models.QuerySet):
 
 
 class ReportingSettings(models.Model):
-    """The province's reporting regime: which days are expected and when a report is late.
+    """Reporting rules: which days are expected and when a report is late.
 
-    A single row (pk=1), edited by administrators. The rules built on it live in
-    `reports.deadlines`, the one place that says what "on time" and "expected" mean.
+    One national row (province empty) holds the defaults; a province may have one row of its
+    own, which replaces them for its units (`reports.deadlines.rules_for`). Administrators edit
+    them in the admin; the rules built on them live in `reports.deadlines`, the one place that
+    says what "on time" and "expected" mean.
     """
 
     class ExpectedDays(models.TextChoices):
         EVERY_DAY = "every_day", _("every day")
         WORKING_DAYS = "working_days", _("working days only (no weekends or holidays)")
 
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="reporting_rules", verbose_name=_("province"),
+        help_text=_("Empty for the national default rules; a province's own rules replace "
+                    "them for its units."),
+    )
     expected_days = models.CharField(
         _("expected reporting days"), max_length=20, choices=ExpectedDays.choices,
         default=ExpectedDays.WORKING_DAYS,
@@ -48,23 +57,41 @@ class ReportingSettings(models.Model):
         verbose_name = _("reporting rules")
         verbose_name_plural = _("reporting rules")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="reporting_settings_single_row")
+            # One row per province, the national row counting as "province 0" (no province
+            # has pk 0): a plain unique on a nullable column would allow many national rows.
+            models.UniqueConstraint(
+                Coalesce("province", Value(0)), name="reporting_rules_one_per_province",
+                violation_error_message=_(
+                    "These reporting rules already exist: there is one national row and at "
+                    "most one row per province."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(_("Reporting rules"))
+        if self.province_id is None:
+            return str(_("National reporting rules (default)"))
+        return str(_("Own reporting rules of %(province)s") % {"province": self.province})
 
     @classmethod
     def current(cls) -> "ReportingSettings":
-        settings_row, _ = cls.objects.get_or_create(pk=1)
+        """The national default rules (created with the defaults on first use)."""
+        settings_row, _ = cls.objects.get_or_create(province=None)
         return settings_row
 
 
 class Holiday(models.Model):
-    """A non-working day (public holiday or compensatory day off), edited by administrators."""
+    """A non-working day (public holiday, compensatory day off, a province's own day off),
+    edited by administrators. National ones (province empty) apply to every province."""
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"))
     name = NFCCharField(_("name"), max_length=150)
+    province = models.ForeignKey(
+        "communes.Province", on_delete=models.CASCADE, null=True, blank=True,
+        related_name="holidays", verbose_name=_("province"),
+        help_text=_("Empty for a national day off (every province); a province's own extra "
+                    "day off applies to its units only."),
+    )
 
     history = HistoricalRecords()
 
@@ -72,9 +99,22 @@ class Holiday(models.Model):
         verbose_name = _("holiday")
         verbose_name_plural = _("holidays")
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "province"], name="holiday_one_per_province_and_date",
+                violation_error_message=_("This province already has a day off on this date."),
+            ),
+            # NULLs are distinct in the constraint above: national days need their own.
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(province__isnull=True),
+                name="holiday_one_national_per_date",
+                violation_error_message=_("There is already a national day off on this date."),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
+        suffix = f" ({self.province})" if self.province_id else ""
+        return f"{self.date:%d/%m/%Y} {self.name}{suffix}"
 
 
 class DailyReport(models.Model):

@@ -186,7 +186,8 @@ def _submit_locked(
             raise StaleReport(None)
         report = DailyReport.objects.create(
             commune=commune, date=day, submitted_by=user, submitted_at=now, updated_at=now,
-            is_late=deadlines.is_late(day, now), note=note, blockers=blockers, version=1,
+            is_late=deadlines.is_late(day, now, commune.province_id), note=note,
+            blockers=blockers, version=1,
         )
         ReportValue.objects.bulk_create(
             ReportValue.for_target(targets[pk], report=report, value=value)

@@ -16,17 +16,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
+from communes.access import province_for
 from communes.models import Commune
 from core.numbers import format_number
+from core.tabular import filtered_table_page
 from targets.models import Target
 
 from . import deadlines, offline, services
 from .calendar import STATES, unit_calendar
 from .filters import DailyReportFilter
 from .forms import DailyReportForm
-from .models import DailyReport, Notice, ReportingSettings, ValueChange
+from .models import DailyReport, Notice, ValueChange
 from .tables import DailyReportTable
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def report_form(request, code: str, day: str):
     user = request.user
     # A post for a unit one does not report for is refused before anything is read.
     commune, may_report = _unit_for(user, code, write=request.method == "POST")
-    rules = ReportingSettings.current()
+    rules = deadlines.rules_for(commune.province_id)
     is_open = may_report and deadlines.is_day_open(commune, day, rules=rules)
     if request.method == "POST" and not is_open:
         raise PermissionDenied
@@ -161,7 +162,7 @@ def report_form(request, code: str, day: str):
         "rows": _rows(form, targets, last),
         "is_open": is_open,
         "may_report": may_report,
-        "deadline": deadlines.deadline(day, rules),
+        "deadline": deadlines.deadline(day, rules=rules),
         "is_expected": deadlines.is_expected(commune, day, rules),
         "conflict": conflict,
         "conflict_revision": (
@@ -293,14 +294,18 @@ def return_report(request, pk: int):
 
 @login_required
 def report_list(request):
-    """Read-only list of the reports the user may see, filtered by unit, dates and status."""
-    queryset = DailyReport.objects.visible_to(request.user).select_related(
-        "commune", "submitted_by"
-    )
-    filterset = DailyReportFilter(request.GET, queryset=queryset, request=request)
+    """Read-only list of the reports the user may see, filtered by unit, dates and status, for
+    one province at a time: their own, or the one a national account picked (`?province=`,
+    carried by the filters, pages and downloads)."""
+    province = province_for(request)
+    queryset = DailyReport.objects.visible_to(request.user).filter(
+        commune__province=province
+    ).select_related("commune", "submitted_by")
+    filterset = DailyReportFilter(request.GET, queryset=queryset, request=request,
+                                  province=province)
     table = DailyReportTable(filterset.qs)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "reports/list.html", {"filter": filterset, "table": table})
+    return filtered_table_page(request, filterset, table, "reports/list.html", "daily-reports",
+                               per_page=50)
 
 
 

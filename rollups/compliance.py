@@ -1,8 +1,9 @@
 """Reporting compliance roll-ups: CommuneDay and ComplianceDay for a range of days.
 
 Definitions (README, "Roll-ups"), over expected unit-days only:
-- a unit-day is expected when the day is an expected reporting day (`deadlines.expected_days`)
-  and the unit is active that day (`Commune.active_on`);
+- a unit-day is expected when the day is an expected reporting day of the unit's province
+  (`deadlines.expected_days`: its rules and days off) and the unit is active that day
+  (`Commune.active_on`);
 - outcome: returned (report sent back for correction), late (`DailyReport.is_late`), on time,
   pending (no report, deadline not passed yet), missing (no report after the deadline),
   not_expected (no report owed; a report sent anyway still shows as on time / late, with
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from communes.models import Commune
 from reports import deadlines
-from reports.models import DailyReport, ReportingSettings, ReportOutcome
+from reports.models import DailyReport, ReportOutcome
 from reports.outcomes import outcome_for
 
 from .models import CommuneDay, ComplianceDay
@@ -39,8 +40,6 @@ def compute(
     """Unsaved CommuneDay and ComplianceDay rows for start..end (every unit of every province,
     or of `province_ids` only)."""
     now = now or timezone.now()
-    rules = ReportingSettings.current()
-    expected_set = set(deadlines.expected_days(start, end, rules))
     units = Commune.objects.order_by("pk")
     day_reports = DailyReport.objects.filter(date__range=(start, end))
     if province_ids is not None:
@@ -53,17 +52,33 @@ def compute(
             "id", "commune_id", "date", "status", "is_late"
         )
     }
+    # Each province's rules and days off, in one query each whatever the number of provinces.
+    provinces = {unit.province_id for unit in units}
+    rules = deadlines.rules_by_province(provinces)
+    days_off = deadlines.holidays_by_province(start, end, provinces)
+    expected_by_province = {
+        province_id: set(deadlines.expected_days(
+            start, end, province_id, rules=rules[province_id], days_off=days_off[province_id]
+        ))
+        for province_id in provinces
+    }
+    passed_by_province = {
+        province_id: {
+            day: deadlines.deadline(day, rules=rules[province_id]) < now
+            for day in deadlines.date_range(start, end)
+        }
+        for province_id in provinces
+    }
     commune_rows = []
     tallies: dict[tuple[int, dt.date], dict[str, int]] = {}
     for day in deadlines.date_range(start, end):
-        passed = deadlines.deadline(day, rules) < now
         for unit in units:
             active = unit.is_active_on(day)
             report = reports.get((unit.pk, day))
             if not active and report is None:
                 continue
-            expected = active and day in expected_set
-            outcome = outcome_for(expected, report, passed)
+            expected = active and day in expected_by_province[unit.province_id]
+            outcome = outcome_for(expected, report, passed_by_province[unit.province_id][day])
             commune_rows.append(
                 CommuneDay(
                     commune_id=unit.pk, date=day, expected=expected, outcome=outcome,
@@ -76,7 +91,6 @@ def compute(
             if expected:
                 tally["expected"] += 1
                 tally[outcome] += 1
-    provinces = {unit.province_id for unit in units}
     compliance_rows = []
     for province_id in sorted(provinces):
         for day in deadlines.date_range(start, end):

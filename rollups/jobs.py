@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.db.models import F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from reports.models import DailyReport, ReportingSettings, ReportValue, RollupRequest
+from reports import deadlines
+from reports.models import DailyReport, ReportValue, RollupRequest
 from targets.models import TargetMeasurement
 
 from .compliance import ComplianceCounts, rollup_compliance
@@ -162,8 +163,8 @@ def nightly_rollup(today: dt.date | None = None) -> RangeResult:
     deadline passed since the last run turn from pending to missing), and rebuild from the first
     day whose inputs changed since its roll-up."""
     today = today or timezone.localdate()
-    rules = ReportingSettings.current()
-    start = today - dt.timedelta(days=rules.cutoff_days_after + 1)
+    # The province whose deadline falls latest sets how far back days may still turn missing.
+    start = today - dt.timedelta(days=deadlines.longest_cutoff_days() + 1)
     stale = first_stale_day(today)
     if stale is not None and stale < start:
         logger.info("roll-up: inputs changed since %s, rebuilding from there", stale)

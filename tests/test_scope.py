@@ -17,7 +17,7 @@ from django.utils import timezone
 from communes import roles
 from communes.models import Commune, Province, User
 from reports import services
-from reports.models import DailyReport, DayUnlock, Notice, ReportValue
+from reports.models import DailyReport, DayUnlock, Holiday, Notice, ReportValue
 from targets.models import Pillar, Plan, Programme, Target, TargetMeasurement
 
 from .conftest import make_user
@@ -204,9 +204,12 @@ def test_admin_of_a_picks_only_a_in_foreign_keys(client, province_b, administrat
     assert response.status_code == 200 and not Plan.objects.filter(title="Smuggled").exists()
 
 
-def test_holidays_are_read_only_for_a_province_administrator(client, administrator):
+def test_national_holidays_are_read_only_for_a_province_administrator(client, administrator):
+    # Their province's own days off are theirs (tests/test_provincial_rules.py).
+    national = Holiday.objects.filter(province=None).first()
     client.force_login(administrator)
-    assert client.get(reverse("admin:reports_holiday_add")).status_code == 403
+    url = reverse("admin:reports_holiday_change", args=[national.pk])
+    assert client.post(url, {"date": "01/01/2030", "name": "x"}).status_code == 403
 
 
 def test_unit_accounts_hold_units_of_their_province_only(client, province_b, administrator,
