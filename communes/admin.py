@@ -3,7 +3,6 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
@@ -115,13 +114,6 @@ class UserAdmin(ProvinceScopedAdmin, DjangoUserAdmin, SimpleHistoryAdmin):
         if not request.user.is_superuser:
             accounts = accounts.filter(is_superuser=False)
         return accounts
-
-    def history_view(self, request, object_id, extra_context=None):
-        # django-simple-history falls back to the history rows when the queryset hides the
-        # account; what is out of reach must stay so.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
 
     @admin.display(description=_("two-factor authentication"))
     def two_factor_state(self, obj):

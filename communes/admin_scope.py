@@ -38,6 +38,14 @@ class ProvinceScopedAdmin:
     def get_queryset(self, request):
         return _scoped(super().get_queryset(request), request.user, self.province_path)
 
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the history rows when the queryset hides the
+        # object: what the admin's queryset hides (another province's rows, a superuser's
+        # account) must stay out of reach on its history page too.
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
     def get_list_filter(self, request):
         # A related filter lists every row of the related table (every province, unit or
         # plan); offer only the values among the rows this user is shown.
@@ -105,13 +113,6 @@ class NationalOrProvinceAdmin(ProvinceScopedAdmin):
         return queryset.filter(
             Q(province__isnull=True) | Q(province__in=Province.objects.visible_to(request.user))
         )
-
-    def history_view(self, request, object_id, extra_context=None):
-        # django-simple-history falls back to the history rows when the queryset hides the
-        # object: another province's rows must stay out of reach there too.
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
-        return super().history_view(request, object_id, extra_context)
 
     def _may_change(self, request, obj) -> bool:
         return obj is None or obj.province_id is not None or request.user.reads_all_provinces

@@ -192,6 +192,19 @@ def test_admin_of_a_sees_none_of_b_in_any_change_list(client, province_b, admini
         assert response.status_code == 302 and "/change/" not in response.url, url
 
 
+def test_admin_of_a_reaches_no_history_page_of_b(client, province_b, administrator):
+    # django-simple-history's page falls back to the history rows when the admin's queryset
+    # hides the object, so each history page must be checked on its own.
+    client.force_login(administrator)
+    for obj in (province_b["unit"], province_b["plan"], province_b["target"],
+                province_b["report"], province_b["focal"]):
+        opts = obj._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+        response = client.get(url)
+        assert response.status_code == 404, url
+        _assert_none_of_b(response, url)
+
+
 def test_admin_of_a_picks_only_a_in_foreign_keys(client, province_b, administrator):
     client.force_login(administrator)
     page = client.get(reverse("admin:reports_dayunlock_add")).content.decode()
