@@ -254,9 +254,13 @@ def test_chart_data_downloads_as_csv(client, official):
     client.force_login(official)
     rows = _csv(client.get(reverse("home") + "?csv=heatmap"))
     assert len(rows) == 1 + len(data["communes"])
-    assert len(rows[0]) == 1 + 30
+    # Each unit by name and code (the chart shows names, its hover the codes), then 30 days.
+    assert rows[0][:2] == ["Đơn vị", "Mã đơn vị"] and len(rows[0]) == 2 + 30
+    names = {commune.name: commune.code for commune in data["communes"]}
+    assert {row[0]: row[1] for row in rows[1:]} == names
     ranking = _csv(client.get(reverse("home") + "?csv=ranking"))
-    assert ranking[0] == ["Đơn vị", "Tỷ lệ đúng hạn (%)", "Tỷ lệ báo cáo (%)"]
+    assert ranking[0] == ["Đơn vị", "Tỷ lệ đúng hạn (%)", "Tỷ lệ báo cáo (%)", "Mã đơn vị"]
+    assert {row[0]: row[3] for row in ranking[1:]} == names
 
 
 # --- Language --------------------------------------------------------------------------
