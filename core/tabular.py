@@ -171,16 +171,17 @@ PER_PAGE = 25
 
 
 def filtered_table_page(request: HttpRequest, filterset, table, template: str,
-                        export_name: str) -> HttpResponse:
+                        export_name: str, *, show_filters: bool = True) -> HttpResponse:
     """A filtered, sorted, paginated table page, or the download of exactly its filtered rows
     (`?_export=csv|xlsx`). An invalid filter is shown next to its field; the unfiltered rows are
-    never exported instead."""
+    never exported instead. `show_filters=False` leaves out the filter form (a list that can
+    only ever hold one row), never the downloads."""
     fmt = requested_export(request)
     if fmt and filterset.is_valid():
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, export_name)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(request, template, {
-        "filter": filterset, "table": table,
+        "filter": filterset, "table": table, "show_filters": show_filters,
         "export_query": query_without(request, "_export", "page"),
     })

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import sees_several_units
 from communes.models import Commune
 
 from .models import DailyReport
@@ -38,3 +39,9 @@ class DailyReportFilter(django_filters.FilterSet):
     class Meta:
         model = DailyReport
         fields = ["commune", "date_from", "date_to", "status", "is_late"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A focal point of one unit has no unit to choose.
+        if self.request is not None and not sees_several_units(self.request.user):
+            del self.filters["commune"]
