@@ -57,16 +57,18 @@ def _separators() -> str:
     return ".," if (get_language() or "vi").startswith("en") else ",."
 
 
-def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dict:
+def _finish(fig: go.Figure, title: str, filename: str, height: int = 360, *,
+            top: int = 36, legend_y: float | None = None) -> dict:
     # The title is shown as the chart's HTML heading (readable before plotly.js loads, and not
     # hidden under the toolbar on a phone); the layout keeps room for the toolbar only.
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         separators=_separators(),
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         # Just under the x axis whatever the chart's height.
-        legend={"orientation": "h", "yanchor": "top", "y": -min(0.15, 60 / height)},
+        legend={"orientation": "h", "yanchor": "top",
+                "y": -min(0.15, 60 / height) if legend_y is None else legend_y},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         hoverlabel={"namelength": -1},
@@ -122,6 +124,8 @@ def chart_config(filename: str) -> dict:
 # ("…") in a legend, wrapped on two lines on an axis; the hover text has the whole name and
 # the code ("QN-DG-03", "06685"), and each chart's data table both.
 LEGEND_CHARS = 40
+# The width one upright "dd/mm" label needs on a category axis, with its gap (charts.js).
+TICK_PX = 48
 AXIS_LINE_CHARS = 22
 AXIS_LINES = 2
 
@@ -270,8 +274,18 @@ def outcome_heatmap(
     if dates:
         _date_axis(fig)
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
-    fig.update_xaxes(showgrid=False, **({} if dates else {"type": "category"}))
-    return _finish(fig, title, filename, height=height or 160 + 16 * len(rows))
+    # The date labels go above the grid (a calendar's header; on a long grid, in view first)
+    # and the outcome legend below it, so on a 390 px phone no label can run into the legend;
+    # the top margin keeps them clear of the toolbar button. Labels stay upright: plotly thins
+    # a date axis to its width itself, and charts.js thins a category axis (the calendar's
+    # weeks) to `tick_px` pixels a label on a narrow screen.
+    fig.update_xaxes(showgrid=False, side="top", tickangle=0,
+                     **({} if dates else {"type": "category"}))
+    figure = _finish(fig, title, filename, height=height or 160 + 16 * len(rows), top=64,
+                     legend_y=-0.02)
+    if not dates:
+        figure["tick_px"] = TICK_PX
+    return figure
 
 
 def reporting_heatmap(units: Sequence[dict], days: Sequence[dt.date], outcomes) -> dict:
