@@ -263,6 +263,19 @@ def test_chart_data_downloads_as_csv(client, official):
     assert {row[0]: row[3] for row in ranking[1:]} == names
 
 
+def test_chart_data_names_and_codes_targets_and_units(client, official, derived):
+    fill_rollups(timezone.localdate(), **SMALL)
+    client.force_login(official)
+    trend = _csv(client.get(reverse("home") + "?csv=trend"))
+    assert trend[0][:2] == ["Mã", "Chỉ tiêu"]
+    assert {(row[0], row[1]) for row in trend[1:]} >= {(derived.code, derived.name_vi)}
+    units = _csv(client.get(reverse("targets:detail", args=[derived.pk]) + "?csv=units"))
+    # Values say their unit in the header; each unit by name and code.
+    assert units[0][:3] == ["Đơn vị", "Mã đơn vị", "Giá trị (%)"]
+    codes = dict(Commune.objects.values_list("name", "code"))
+    assert all(codes[row[0]] == row[1] for row in units[1:]) and len(units) > 1
+
+
 # --- Language --------------------------------------------------------------------------
 
 
