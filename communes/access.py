@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 
-from .models import Province
+from .models import Commune, Province, User
 
 # Official province codes are two digits ("22"); anything else names no province.
 PROVINCE_CODE = re.compile(r"[0-9]{1,3}")
@@ -68,3 +68,14 @@ def require_requested_province(request, province_id: int) -> None:
     picker travelling in links: 404 unless the object belongs to that province."""
     if request.GET.get("province") and province_for(request).pk != province_id:
         raise Http404("not in the province asked for")
+
+
+def sees_several_units(user) -> bool:
+    """Whether the user may see more than one unit. A focal point of one unit is offered no
+    search, filter or unit choice for lists of that unit; province and national accounts
+    always are (and ask no query)."""
+    if not user.is_authenticated:
+        return False
+    if user.reads_all_provinces or user.scope != User.Scope.UNIT:
+        return True
+    return Commune.objects.visible_to(user)[:2].count() > 1

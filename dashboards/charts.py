@@ -57,16 +57,18 @@ def _separators() -> str:
     return ".," if (get_language() or "vi").startswith("en") else ",."
 
 
-def _finish(fig: go.Figure, title: str, filename: str, height: int = 360) -> dict:
+def _finish(fig: go.Figure, title: str, filename: str, height: int = 360, *,
+            top: int = 36, legend_y: float | None = None) -> dict:
     # The title is shown as the chart's HTML heading (readable before plotly.js loads, and not
     # hidden under the toolbar on a phone); the layout keeps room for the toolbar only.
     fig.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+        margin={"l": 10, "r": 10, "t": top, "b": 10},
         separators=_separators(),
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         # Just under the x axis whatever the chart's height.
-        legend={"orientation": "h", "yanchor": "top", "y": -min(0.15, 60 / height)},
+        legend={"orientation": "h", "yanchor": "top",
+                "y": -min(0.15, 60 / height) if legend_y is None else legend_y},
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         hoverlabel={"namelength": -1},
@@ -118,6 +120,46 @@ def chart_config(filename: str) -> dict:
     }
 
 
+# Units and targets are named on the chart and coded on hover: a long name is cut at a word
+# ("…") in a legend, wrapped on two lines on an axis; the hover text has the whole name and
+# the code ("QN-DG-03", "06685"), and each chart's data table both.
+LEGEND_CHARS = 40
+# The width one upright "dd/mm" label needs on a category axis, with its gap (charts.js).
+TICK_PX = 48
+AXIS_LINE_CHARS = 22
+AXIS_LINES = 2
+
+
+def short_label(name: str, limit: int = LEGEND_CHARS) -> str:
+    """`name` cut at a word boundary to at most `limit` characters, ending in "…" when cut."""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit - 1]
+    if " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:-·") + "…"
+
+
+def wrapped_label(name: str, width: int = AXIS_LINE_CHARS, lines: int = AXIS_LINES) -> str:
+    """An axis label: `name` on at most `lines` lines of at most `width` characters (joined by
+    <br>), the last line cut with "…" when the name is longer."""
+    out: list[str] = []
+    words = name.split()
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= width:
+            line += " " + words.pop(0)
+        out.append(short_label(line, width))
+    if words:
+        out.append(short_label(" ".join(words), width))
+    return "<br>".join(out)
+
+
+def _named(name: str, code: str | None) -> list[str]:
+    """customdata of a point: [whole name, code] for "%{customdata[0]} (%{customdata[1]})"."""
+    return [name, code or ""]
+
+
 def _date_axis(fig: go.Figure) -> None:
     fig.update_xaxes(type="date", tickformat="%d/%m", hoverformat="%d/%m/%Y")
 
@@ -162,17 +204,22 @@ def status_breakdown(counts: dict[str, int]) -> dict:
     return _finish(fig, _("Targets by status"), "targets-by-status")
 
 
-def indicator_trend(series: dict[str, Sequence[tuple[dt.date, float | None]]]) -> dict:
-    """Lines: completion (% of the way to the target) of key indicators over time."""
+def indicator_trend(series: Sequence[dict]) -> dict:
+    """Lines: completion (% of the way to the target) of key indicators over time.
+
+    series: [{"code": target code, "name": its name, "points": [(day, % or None)]}]
+    """
     fig = go.Figure()
-    for index, (label, points) in enumerate(series.items()):
+    for index, line in enumerate(series):
+        points = line["points"]
         fig.add_scatter(
-            name=label,
+            name=short_label(line["name"]),
             x=[day.isoformat() for day, _value in points],
             y=[value for _day, value in points],
+            customdata=[_named(line["name"], line["code"])] * len(points),
             mode="lines",
             line={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)], "width": 2},
-            hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+            hovertemplate="%{x}: %{y:.1f}%<extra>%{customdata[0]} (%{customdata[1]})</extra>",
         )
     _date_axis(fig)
     fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
@@ -188,10 +235,12 @@ def outcome_heatmap(
     *,
     dates: bool = True,
     height: int | None = None,
+    row_codes: Sequence[str] | None = None,
 ) -> dict:
     """A grid of report outcomes (on time / late / missing / ...), one colour per outcome.
 
-    outcomes[i][j] is the outcome code of rows[i] on columns[j], or None (no roll-up row).
+    outcomes[i][j] is the outcome code of rows[i] on columns[j], or None (no roll-up row);
+    row_codes[i], when given, is shown on hover after the row's name.
     """
     codes = list(OUTCOME_COLOURS)
     n = len(codes)
@@ -202,12 +251,18 @@ def outcome_heatmap(
     labels = {code.value: str(code.label) for code in codes}
     z = [[codes.index(cell) if cell in labels else None for cell in row] for row in outcomes]
     text = [[labels.get(cell, _("no data")) for cell in row] for row in outcomes]
+    coded = {"hovertemplate": "%{y} · %{x}: %{text}<extra></extra>"}
+    if row_codes is not None:
+        coded = {
+            "customdata": [[code] * len(row) for code, row in zip(row_codes, outcomes,
+                                                                   strict=True)],
+            "hovertemplate": "%{y} (%{customdata}) · %{x}: %{text}<extra></extra>",
+        }
     fig = go.Figure(
         go.Heatmap(
             z=z, x=list(columns), y=list(rows), text=text,
             zmin=-0.5, zmax=n - 0.5, colorscale=colorscale, showscale=False,
-            xgap=1, ygap=1,
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            xgap=1, ygap=1, **coded,
         )
     )
     # The legend a heat map lacks: one invisible marker per outcome.
@@ -219,14 +274,26 @@ def outcome_heatmap(
     if dates:
         _date_axis(fig)
     fig.update_yaxes(autorange="reversed", showgrid=False, type="category")
-    fig.update_xaxes(showgrid=False, **({} if dates else {"type": "category"}))
-    return _finish(fig, title, filename, height=height or 160 + 16 * len(rows))
+    # The date labels go above the grid (a calendar's header; on a long grid, in view first)
+    # and the outcome legend below it, so on a 390 px phone no label can run into the legend;
+    # the top margin keeps them clear of the toolbar button. Labels stay upright: plotly thins
+    # a date axis to its width itself, and charts.js thins a category axis (the calendar's
+    # weeks) to `tick_px` pixels a label on a narrow screen.
+    fig.update_xaxes(showgrid=False, side="top", tickangle=0,
+                     **({} if dates else {"type": "category"}))
+    figure = _finish(fig, title, filename, height=height or 160 + 16 * len(rows), top=64,
+                     legend_y=-0.02)
+    if not dates:
+        figure["tick_px"] = TICK_PX
+    return figure
 
 
-def reporting_heatmap(units: Sequence[str], days: Sequence[dt.date], outcomes) -> dict:
+def reporting_heatmap(units: Sequence[dict], days: Sequence[dt.date], outcomes) -> dict:
+    """units: [{"name", "code"}], one per row of `outcomes`."""
     return outcome_heatmap(
-        _("Daily reports by unit, last 30 days"), "reporting-heatmap", units,
-        [day.isoformat() for day in days], outcomes,
+        _("Daily reports by unit, last 30 days"), "reporting-heatmap",
+        [unit["name"] for unit in units], [day.isoformat() for day in days], outcomes,
+        row_codes=[unit["code"] for unit in units],
     )
 
 
@@ -251,9 +318,11 @@ def report_calendar(days: Sequence[tuple[dt.date, str | None]]) -> dict:
 def rate_bars(title: str, filename: str, rows: Sequence[dict], label_key: str) -> dict:
     """Horizontal bars: reporting rate and on-time rate (%) per row, best first.
 
-    rows: [{label_key: name, "reporting_rate": %, "on_time_rate": %}] (already sorted).
+    rows: [{label_key: name, "code": code (optional, shown on hover), "reporting_rate": %,
+    "on_time_rate": %}] (already sorted).
     """
     labels = [row[label_key] for row in rows]
+    coded = any(row.get("code") for row in rows)
     fig = go.Figure()
     for key, name, colour in (
         ("on_time_rate", _("on-time rate"), OUTCOME_COLOURS[ReportOutcome.ON_TIME]),
@@ -261,7 +330,11 @@ def rate_bars(title: str, filename: str, rows: Sequence[dict], label_key: str) -
     ):
         fig.add_bar(
             name=name, y=labels, x=[row[key] for row in rows], orientation="h",
-            marker_color=colour, hovertemplate="%{y}: %{x:.1f}%<extra>" + name + "</extra>",
+            marker_color=colour,
+            **({"customdata": [row.get("code") or "" for row in rows],
+                "hovertemplate": "%{y} (%{customdata}): %{x:.1f}%<extra>" + name + "</extra>"}
+               if coded else
+               {"hovertemplate": "%{y}: %{x:.1f}%<extra>" + name + "</extra>"}),
         )
     fig.update_layout(barmode="group", bargap=0.25)
     fig.update_yaxes(autorange="reversed", type="category")
@@ -270,8 +343,9 @@ def rate_bars(title: str, filename: str, rows: Sequence[dict], label_key: str) -
 
 
 def compliance_ranking(rows: Sequence[dict]) -> dict:
+    """rows: [{"name": unit name, "code": unit code, rates}]."""
     return rate_bars(_("Units ranked by on-time reporting, last 30 days"),
-                     "units-ranked", rows, "unit")
+                     "units-ranked", rows, "name")
 
 
 def compliance_trend(rows: Sequence[tuple[dt.date, float | None, float | None]]) -> dict:
@@ -326,11 +400,13 @@ def target_progress(
 
 
 def values_by_unit(rows: Sequence[dict], unit_label: str) -> dict:
-    """Bars: each unit's latest value of a target. rows: [{"unit": name, "value": v}]."""
+    """Bars: each unit's latest value of a target. rows: [{"name", "code", "value"}]."""
     fig = go.Figure(
         go.Bar(
-            y=[row["unit"] for row in rows], x=[row["value"] for row in rows], orientation="h",
-            marker_color=OKABE_ITO["blue"], hovertemplate="%{y}: %{x}<extra></extra>",
+            y=[row["name"] for row in rows], x=[row["value"] for row in rows],
+            customdata=[row["code"] for row in rows], orientation="h",
+            marker_color=OKABE_ITO["blue"],
+            hovertemplate="%{y} (%{customdata}): %{x}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
@@ -340,45 +416,56 @@ def values_by_unit(rows: Sequence[dict], unit_label: str) -> dict:
 
 
 def unit_vs_province(rows: Sequence[dict], unit_name: str) -> dict:
-    """Grouped bars: a unit's completion of each indicator next to the province's (%).
+    """Horizontal grouped bars: a unit's completion of each indicator next to the province's
+    (%), one row per indicator, named on the axis (wrapped), coded on hover.
 
-    rows: [{"indicator": code, "unit": %, "province": %}]
+    rows: [{"code": target code, "name": its name, "unit": %, "province": %}]
     """
     fig = go.Figure()
-    indicators = [row["indicator"] for row in rows]
+    # The codes are the categories (unique even when two names shorten alike); the axis shows
+    # the names.
+    codes = [row["code"] for row in rows]
     for key, name, colour in (
         ("unit", unit_name, OKABE_ITO["blue"]),
         ("province", _("province"), OKABE_ITO["grey"]),
     ):
-        fig.add_bar(name=name, x=indicators, y=[row[key] for row in rows], marker_color=colour,
-                    hovertemplate="%{x}: %{y:.1f}%<extra>" + name + "</extra>")
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
-    fig.update_xaxes(type="category")
-    return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province")
+        fig.add_bar(name=name, y=codes, x=[row[key] for row in rows], orientation="h",
+                    marker_color=colour,
+                    customdata=[_named(row["name"], row["code"]) for row in rows],
+                    hovertemplate="%{customdata[0]} (%{customdata[1]}): %{x:.1f}%<extra>"
+                    + name + "</extra>")
+    fig.update_layout(barmode="group", bargap=0.25)
+    fig.update_xaxes(title_text=_("Share of target reached (%)"), rangemode="tozero")
+    fig.update_yaxes(type="category", autorange="reversed", tickmode="array", tickvals=codes,
+                     ticktext=[wrapped_label(row["name"]) for row in rows])
+    return _finish(fig, _("This unit's indicators against the province"), "unit-vs-province",
+                   height=160 + 56 * len(rows))
 
 
-def programme_path(series: dict[str, dict], horizon_year: int) -> dict:
+def programme_path(series: Sequence[dict], horizon_year: int) -> dict:
     """Lines: each programme target's yearly values as % of its horizon target, and a dotted
     projection to the horizon year.
 
-    series: {label: {"points": [(year, %)], "projection": % or None}}
+    series: [{"code", "name", "points": [(year, %)], "projection": % or None}]
     """
     fig = go.Figure()
-    for index, (label, data) in enumerate(series.items()):
+    hover = "%{x}: %{y:.1f}%<extra>%{customdata[0]} (%{customdata[1]})</extra>"
+    for index, line in enumerate(series):
         colour = SERIES_COLOURS[index % len(SERIES_COLOURS)]
-        points = data["points"]
+        points = line["points"]
+        named = _named(line["name"], line["code"])
         fig.add_scatter(
-            name=label, x=[year for year, _v in points], y=[value for _y, value in points],
-            mode="lines+markers", line={"color": colour, "width": 2},
-            hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+            name=short_label(line["name"]), x=[year for year, _v in points],
+            y=[value for _y, value in points], customdata=[named] * len(points),
+            mode="lines+markers", line={"color": colour, "width": 2}, hovertemplate=hover,
         )
-        if data["projection"] is not None and points:
+        if line["projection"] is not None and points:
             fig.add_scatter(
                 name=_("projection to %(year)s") % {"year": horizon_year}, showlegend=False,
-                x=[points[-1][0], horizon_year], y=[points[-1][1], data["projection"]],
+                x=[points[-1][0], horizon_year], y=[points[-1][1], line["projection"]],
+                customdata=[named] * 2,
                 mode="lines+markers", line={"color": colour, "dash": "dot", "width": 1.5},
-                hovertemplate="%{x}: %{y:.1f}%<extra>" + label + "</extra>",
+                hovertemplate=hover,
             )
     fig.add_hline(y=100, line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1})
     fig.update_xaxes(dtick=1, title_text=_("Year"))
@@ -387,6 +474,7 @@ def programme_path(series: dict[str, dict], horizon_year: int) -> dict:
 
 
 def province_ranking(rows: Sequence[dict]) -> dict:
-    """The national page: provinces by on-time rate, with their reporting rate (%)."""
+    """The national page: provinces by on-time rate, with their reporting rate (%); rows
+    carry the province's "code" (on hover)."""
     return rate_bars(_("Provinces ranked by on-time reporting"), "provinces-ranked", rows,
                      "province")

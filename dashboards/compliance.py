@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Province, User
-from core.tabular import Chart
+from core.tabular import Chart, NumberColumn
 from reports import deadlines
 from reports.models import ReportOutcome
 from rollups import rates
@@ -71,9 +71,11 @@ class RangeForm(forms.Form):
         return self.default_end - dt.timedelta(days=DEFAULT_DAYS - 1), self.default_end
 
 
-class RateColumn(tables.Column):
+class RateColumn(NumberColumn):
+    """A rate in percent: "60,0%" on the page, 60.0 under "<header> (%)" in exports."""
+
     def __init__(self, **kwargs):
-        super().__init__(attrs={"td": {"class": "num"}}, default="—", **kwargs)
+        super().__init__(unit="%", **kwargs)
 
     def render(self, value):
         return floatformat(value, 1) + "%"
@@ -85,15 +87,13 @@ class RateColumn(tables.Column):
 class UnitComplianceTable(tables.Table):
     unit = tables.Column(verbose_name=gettext_lazy("Unit"))
     former_area = tables.Column(verbose_name=gettext_lazy("Former district or city"))
-    owed = tables.Column(verbose_name=gettext_lazy("Reports owed"), attrs={"td": {"class": "num"}})
-    on_time = tables.Column(verbose_name=gettext_lazy("On time"), attrs={"td": {"class": "num"}})
-    late = tables.Column(verbose_name=gettext_lazy("Late"), attrs={"td": {"class": "num"}})
-    missing = tables.Column(verbose_name=gettext_lazy("Not reported (missing or returned)"),
-                            attrs={"td": {"class": "num"}})
+    owed = NumberColumn(verbose_name=gettext_lazy("Reports owed"))
+    on_time = NumberColumn(verbose_name=gettext_lazy("On time"))
+    late = NumberColumn(verbose_name=gettext_lazy("Late"))
+    missing = NumberColumn(verbose_name=gettext_lazy("Not reported (missing or returned)"))
     reporting_rate = RateColumn(verbose_name=gettext_lazy("Reporting rate"))
     on_time_rate = RateColumn(verbose_name=gettext_lazy("On-time rate"))
-    streak = tables.Column(verbose_name=gettext_lazy("Late or missing in a row"),
-                           attrs={"td": {"class": "num"}})
+    streak = NumberColumn(verbose_name=gettext_lazy("Late or missing in a row"))
 
     class Meta:
         template_name = "django_tables2/table.html"
@@ -129,7 +129,8 @@ def _streak(outcomes: list[str]) -> int:
 
 
 def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date) -> dict:
-    units = list(Commune.objects.filter(province=province).only("id", "name", "former_area"))
+    units = list(Commune.objects.filter(province=province)
+                 .only("id", "name", "code", "former_area"))
     # One query: the rule's counts per unit-day, which sum to units, areas, the province, days.
     unit_days = rates.reporting_counts_by(
         CommuneDay.objects.filter(commune__province=province, date__range=(start, end)),
@@ -151,7 +152,8 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
         area = unit.former_area or _("(none)")
         areas[area] = areas.get(area, rates.RateCounts()) + counts
         per_unit.append({
-            "unit": unit.name, "former_area": unit.former_area, "owed": counts.owed,
+            "unit": unit.name, "code": unit.code, "former_area": unit.former_area,
+            "owed": counts.owed,
             "on_time": counts.on_time, "late": counts.late,
             "missing": counts.missing_or_returned,
             "reporting_rate": counts.reporting_rate, "on_time_rate": counts.on_time_rate,
@@ -170,7 +172,7 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
         (day, by_day[day].reporting_rate, by_day[day].on_time_rate)
         for day in deadlines.date_range(start, end)
     ]
-    headers = [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)")]
+    headers = [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)"), _("Unit code")]
     return {
         "start": start, "end": end, "total": total,
         "not_reported": (not_reported := _not_reported(
@@ -194,7 +196,8 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
                   [[row["area"], *rate_cells(row["counts"])] for row in by_area]),
             Chart("units", charts.rate_bars(_("On-time rate by unit"), "units", ranked, "unit"),
                   headers,
-                  [[row["unit"], row["on_time_rate"], row["reporting_rate"]] for row in ranked]),
+                  [[row["unit"], row["on_time_rate"], row["reporting_rate"], row["code"]]
+                   for row in ranked]),
         ],
         "province_table": Chart(
             "province", {}, rate_headers(), [[start, end, *rate_cells(total)]]

@@ -167,16 +167,17 @@ def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
         )
         .select_related("target").order_by("target__code", "date")
     )
-    series: dict[str, list] = {}
+    series: dict[str, dict] = {}
     rows = []
     for day in days:
-        label = f"{day.target.code} · {localised(day.target, 'name', language)}"
+        name = localised(day.target, "name", language)
         value = float(day.completion_percent) if day.completion_percent is not None else None
-        series.setdefault(label, []).append((day.date, value))
-        rows.append([day.target.code, day.date, day.value, value])
+        series.setdefault(day.target.code, {"code": day.target.code, "name": name, "points": []})
+        series[day.target.code]["points"].append((day.date, value))
+        rows.append([day.target.code, name, day.date, day.value, value])
     return Chart(
-        "trend", charts.indicator_trend(series),
-        [_("Code"), _("Date"), _("Value"), _("Share of target reached (%)")], rows,
+        "trend", charts.indicator_trend(list(series.values())),
+        [_("Code"), _("Target"), _("Date"), _("Value"), _("Share of target reached (%)")], rows,
     )
 
 
@@ -184,7 +185,8 @@ def _reporting_charts(province: Province, today: dt.date, summary: dict,
                       by_unit_day: dict) -> list[Chart]:
     start = today - dt.timedelta(days=HEATMAP_DAYS - 1)
     days = [start + dt.timedelta(days=offset) for offset in range(HEATMAP_DAYS)]
-    units = list(Commune.objects.filter(province=province).active_on(today).only("id", "name"))
+    units = list(Commune.objects.filter(province=province).active_on(today)
+                 .only("id", "name", "code"))
     cells = {
         (commune_id, date): outcome
         for commune_id, date, outcome in CommuneDay.objects.filter(
@@ -194,10 +196,11 @@ def _reporting_charts(province: Province, today: dt.date, summary: dict,
     grid = [[cells.get((unit.id, day)) for day in days] for unit in units]
     labels = dict(ReportOutcome.choices)
     heatmap = Chart(
-        "heatmap", charts.reporting_heatmap([unit.name for unit in units], days, grid),
-        [_("Unit"), *[day.strftime("%d/%m") for day in days]],
+        "heatmap",
+        charts.reporting_heatmap([{"name": u.name, "code": u.code} for u in units], days, grid),
+        [_("Unit"), _("Unit code"), *[day.strftime("%d/%m") for day in days]],
         [
-            [unit.name, *[str(labels.get(cell, "")) for cell in row]]
+            [unit.name, unit.code, *[str(labels.get(cell, "")) for cell in row]]
             for unit, row in zip(units, grid, strict=True)
         ],
     )
@@ -210,12 +213,15 @@ def _reporting_charts(province: Province, today: dt.date, summary: dict,
     ranking = []
     for unit in units:
         counts = by_unit.get(unit.id, rates.RateCounts())
-        ranking.append({"unit": unit.name, "on_time_rate": counts.on_time_rate,
+        ranking.append({"name": unit.name, "code": unit.code,
+                        "on_time_rate": counts.on_time_rate,
                         "reporting_rate": counts.reporting_rate})
-    ranking.sort(key=lambda row: (-(row["on_time_rate"] or -1), row["unit"]))
+    ranking.sort(key=lambda row: (-(row["on_time_rate"] or -1), row["name"]))
+    # Name first, then the rates (the columns readers of this CSV already use), code last.
     ranked = Chart(
         "ranking", charts.compliance_ranking(ranking),
-        [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)")],
-        [[row["unit"], row["on_time_rate"], row["reporting_rate"]] for row in ranking],
+        [_("Unit"), _("On-time rate (%)"), _("Reporting rate (%)"), _("Unit code")],
+        [[row["name"], row["on_time_rate"], row["reporting_rate"], row["code"]]
+         for row in ranking],
     )
     return [heatmap, ranked]

@@ -85,28 +85,29 @@ def target_paths(programme: Programme, today: dt.date, language: str) -> list[Pr
 def programme_page(programme: Programme, today: dt.date, language: str) -> dict:
     paths = target_paths(programme, today, language)
     rows = []
-    series = {}
+    series = []
     for path in paths:
         code = path.target.code
         shares = [(point.year, path.share(point.value)) for point in path.points]
-        series[f"{code} · {path.name}"] = {
+        series.append({
+            "code": code, "name": path.name,
             "points": [(year, share) for year, share in shares if share is not None],
             "projection": path.share(path.projection),
-        }
+        })
         for point in path.points:
             rows.append([
-                code, point.year, point.target.code, _float(point.target.target_value),
+                code, path.name, point.year, point.target.code, _float(point.target.target_value),
                 point.value, point.as_of, path.share(point.value),
             ])
         if path.projection is not None:
-            rows.append([code, programme.horizon_year, _("projection"),
+            rows.append([code, path.name, programme.horizon_year, _("projection"),
                          float(path.target.target_value), round(path.projection, 2), None,
                          path.share(path.projection)])
     chart = Chart(
         "path",
         charts.programme_path(series, programme.horizon_year),
-        [_("Programme target"), _("Year"), _("Yearly target"), _("Target value"), _("Value"),
-         _("As of"), _("Share of the programme target (%)")],
+        [_("Programme target"), _("Name"), _("Year"), _("Yearly target"), _("Target value"),
+         _("Value"), _("As of"), _("Share of the programme target (%)")],
         rows,
     )
     return {"programme": programme, "paths": paths, "charts": [chart],

@@ -4,6 +4,8 @@ import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 
+from core.tabular import NumberColumn
+
 
 class ScienceTaskTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
@@ -16,7 +18,7 @@ class ScienceTaskTable(tables.Table):
     receiving_unit = tables.Column(verbose_name=_("Unit receiving the results"))
     start_date = tables.DateColumn(verbose_name=_("Start"), short=True)
     end_date = tables.DateColumn(verbose_name=_("End"), short=True)
-    budget = tables.Column(verbose_name=_("Budget (VND)"), attrs={"td": {"class": "num"}})
+    budget = NumberColumn(verbose_name=_("Budget (VND)"))
     stage = tables.Column(verbose_name=_("Stage"))
     results_applied = tables.BooleanColumn(verbose_name=_("Results applied"))
     is_demo = tables.BooleanColumn(verbose_name=_("Illustrative (demo)"))

@@ -87,8 +87,8 @@ def target_detail(target: Target, language: str) -> dict:
             target_value=_float(target.target_value), deadline=target.deadline,
             projection=projection, unit_label=unit_label,
         ),
-        [_("Date"), _("Value"), _("Share of target reached (%)"), _("Projected value"),
-         _("Status")],
+        [_("Date"), f"{_('Value')} ({unit_label})", _("Share of target reached (%)"),
+         f"{_('Projected value')} ({unit_label})", _("Status")],
         [[day.date, _float(day.value), _float(day.completion_percent),
           _float(day.projected_value), status_label(day.status)] for day in days],
     )
@@ -100,11 +100,13 @@ def target_detail(target: Target, language: str) -> dict:
     by_unit = Chart(
         "units",
         charts.values_by_unit(
-            [{"unit": row.commune.name, "value": _float(row.value)} for row in unit_values],
+            [{"name": row.commune.name, "code": row.commune.code, "value": _float(row.value)}
+             for row in unit_values],
             unit_label,
         ),
-        [_("Unit"), _("Value"), _("Share of target reached (%)")],
-        [[row.commune.name, _float(row.value),
+        [_("Unit"), _("Unit code"), f"{_('Value')} ({unit_label})",
+         _("Share of target reached (%)")],
+        [[row.commune.name, row.commune.code, _float(row.value),
           round(float(row.completion) * 100, 1) if row.completion is not None else None]
          for row in unit_values],
     )

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.tabular import link_keeping
+from core.tabular import NumberColumn, link_keeping
 from rollups.progress import status_label
 
 
@@ -27,16 +27,15 @@ class TargetTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Target"), accessor="name_vi")
     pillar = tables.Column(verbose_name=_("Pillar"), accessor="pillar__order")
-    target_value = tables.Column(verbose_name=_("Target value"), attrs={"td": {"class": "num"}})
-    current_value = tables.Column(
-        verbose_name=_("Current value"), attrs={"td": {"class": "num"}}, default="—"
-    )
-    current_completion = tables.Column(
-        verbose_name=_("Progress (%)"), attrs={"td": {"class": "num"}}, default="—"
-    )
+    target_value = NumberColumn(verbose_name=_("Target value"))
+    current_value = NumberColumn(verbose_name=_("Current value"))
+    current_completion = NumberColumn(verbose_name=_("Progress (%)"))
     current_status = StatusColumn(verbose_name=_("Status"))
     deadline = tables.DateColumn(verbose_name=_("Deadline"), short=True)
     responsible_agency = tables.Column(verbose_name=_("Responsible agency"))
+    # Exports only (last, so the columns before keep their places): the unit of the target
+    # and current values, which the page writes after each value ("%" or "số lượng").
+    measure = tables.Column(verbose_name=_("Unit of measure"), accessor="unit", visible=False)
 
     class Meta:
         template_name = "django_tables2/table.html"
@@ -74,6 +73,9 @@ class TargetTable(tables.Table):
 
     def value_current_value(self, value):
         return value
+
+    def value_measure(self, record):
+        return "%" if record.is_percent else str(record.get_unit_display())
 
     def render_current_completion(self, value):
         return floatformat(value, "1g")

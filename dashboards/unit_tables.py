@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.tabular import link_keeping
+from core.tabular import NumberColumn, link_keeping
 
 from .compliance import RateColumn
 
@@ -15,11 +15,16 @@ class CommuneTable(tables.Table):
     name = tables.Column(verbose_name=_("Unit"))
     kind = tables.Column(verbose_name=_("Kind"))
     former_area = tables.Column(verbose_name=_("Former district or city"))
-    readiness = tables.Column(verbose_name=_("Readiness"), accessor="pk", orderable=False,
-                              attrs={"td": {"class": "num"}})
-    reporting_rate = RateColumn(verbose_name=_("Reporting rate (30 days)"))
-    on_time_rate = RateColumn(verbose_name=_("On-time rate (30 days)"))
+    # "3/5" on the page; two numbers in exports (items done here, the checklist's size last).
+    readiness = NumberColumn(verbose_name=_("Readiness"), accessor="pk", orderable=False,
+                             export_header=_("Readiness: items done"))
+    reporting_rate = RateColumn(verbose_name=_("Reporting rate (30 days)"),
+                                export_header=_("Reporting rate, 30 days (%)"))
+    on_time_rate = RateColumn(verbose_name=_("On-time rate (30 days)"),
+                              export_header=_("On-time rate, 30 days (%)"))
     last_report = tables.DateColumn(verbose_name=_("Last report"), short=True, default="—")
+    readiness_items = NumberColumn(verbose_name=_("Readiness: items on the checklist"),
+                                   accessor="pk", orderable=False, visible=False)
 
     class Meta:
         template_name = "django_tables2/table.html"
@@ -39,4 +44,7 @@ class CommuneTable(tables.Table):
         return f"{done}/{total}"
 
     def value_readiness(self, record):
-        return self.render_readiness(record)
+        return record.readiness()[0]
+
+    def value_readiness_items(self, record):
+        return record.readiness()[1]

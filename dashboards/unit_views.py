@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from communes.access import province_for, require_requested_province
+from communes.access import province_for, require_requested_province, sees_several_units
 from communes.models import Commune
 from core.tabular import chart_csv, filtered_table_page, query_without
 
@@ -22,7 +22,8 @@ def commune_list(request):
     )
     filterset = CommuneFilter(request.GET, queryset=communes)
     table = CommuneTable(filterset.qs)
-    return filtered_table_page(request, filterset, table, "communes/commune_list.html", "units")
+    return filtered_table_page(request, filterset, table, "communes/commune_list.html", "units",
+                               show_filters=sees_several_units(request.user))
 
 
 @login_required

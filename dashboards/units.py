@@ -74,8 +74,8 @@ def unit_detail(commune, language: str, today: dt.date) -> dict:
     versus = Chart(
         "versus",
         charts.unit_vs_province(
-            [{"indicator": row["code"], "unit": row["unit"], "province": row["province"]}
-             for row in compared],
+            [{"code": row["code"], "name": row["name"], "unit": row["unit"],
+              "province": row["province"]} for row in compared],
             commune.name,
         ),
         [_("Code"), _("Indicator"), _("Unit value"), _("Province value"),

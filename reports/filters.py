@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import sees_several_units
 from communes.models import Commune
 
 from .models import DailyReport
@@ -41,7 +42,10 @@ class DailyReportFilter(django_filters.FilterSet):
 
     def __init__(self, *args, province=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if province is not None:
+        # A focal point of one unit has no unit to choose.
+        if self.request is not None and not sees_several_units(self.request.user):
+            del self.filters["commune"]
+        elif province is not None:
             # Units to pick from: those of the province listed, not every visible one (a
             # national account would otherwise get 3,321).
             units = _visible_communes(self.request).filter(province=province)

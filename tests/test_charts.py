@@ -35,7 +35,8 @@ def test_status_chart_uses_the_status_colours_and_skips_empty_statuses():
 
 def test_heatmap_puts_each_outcome_in_its_own_colour_band():
     days = [dt.date(2026, 11, 2), dt.date(2026, 11, 3)]
-    figure = charts.reporting_heatmap(["A", "B"], days, [["on_time", "late"], ["missing", None]])
+    units = [{"name": "A", "code": "01"}, {"name": "B", "code": "02"}]
+    figure = charts.reporting_heatmap(units, days, [["on_time", "late"], ["missing", None]])
     heatmap = figure["data"][0]
     codes = list(charts.OUTCOME_COLOURS)
     assert heatmap["z"] == [[codes.index("on_time"), codes.index("late")],
@@ -129,3 +130,90 @@ def test_progress_chart_projects_forward_only():
                                     projection=(dt.date(2025, 12, 31), 70.0), unit_label="%")
     assert len(passed["data"]) == 2
     assert passed["data"][1]["x"] == ["2026-11-01", "2026-11-02"]
+
+
+# --- Names on the chart, codes on hover (issue 18) ------------------------------------------
+
+LONG = "Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình trên tổng số hồ sơ"
+
+
+def _drawn_text(figure) -> list[str]:
+    """Every label the chart draws without hovering: axis ticks, legend entries."""
+    layout = figure["layout"]
+    texts = [*layout.get("yaxis", {}).get("ticktext", []),
+             *layout.get("xaxis", {}).get("ticktext", [])]
+    texts += [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)
+              and trace.get("name")]
+    for axis in ("x", "y"):
+        for trace in figure["data"]:
+            if layout.get(f"{axis}axis", {}).get("ticktext") is None and trace.get(axis):
+                texts += [str(value) for value in trace[axis] if isinstance(value, str)]
+    return texts
+
+
+def _hover(trace) -> str:
+    """What hovering a trace can show: its template filled with its customdata."""
+    return trace.get("hovertemplate", "") + " " + " ".join(
+        str(value) for row in trace.get("customdata") or [] for value in
+        (row if isinstance(row, list) else [row])
+    )
+
+
+def test_unit_vs_province_labels_indicators_by_name_with_the_code_on_hover():
+    rows = [{"code": "VN942-DG-02", "name": "Tỷ lệ hồ sơ trực tuyến", "unit": 71.2,
+             "province": 80.0},
+            {"code": "QN-DG-03", "name": LONG, "unit": None, "province": 55.5}]
+    figure = charts.unit_vs_province(rows, "Phường Hồng Gai")
+    drawn = " ".join(_drawn_text(figure))
+    assert "Tỷ lệ hồ sơ trực tuyến" in drawn
+    assert "VN942-DG-02" not in drawn and "QN-DG-03" not in drawn
+    # A long name is shortened on the axis, whole in the hover text with its code.
+    assert LONG not in drawn.replace("<br>", " ") and "…" in drawn
+    for trace in figure["data"]:
+        hover = _hover(trace)
+        assert "VN942-DG-02" in hover and "QN-DG-03" in hover and LONG in hover
+
+
+def test_indicator_trend_legend_names_targets_with_the_code_on_hover():
+    day = dt.date(2026, 11, 2)
+    figure = charts.indicator_trend([
+        {"code": "VN942-DG-02", "name": "Tỷ lệ hồ sơ trực tuyến", "points": [(day, 50.0)]},
+        {"code": "QN-DG-03", "name": LONG, "points": [(day, 20.0)]},
+    ])
+    legend = [trace["name"] for trace in figure["data"]]
+    assert legend[0] == "Tỷ lệ hồ sơ trực tuyến"
+    assert legend[1].endswith("…") and len(legend[1]) <= charts.LEGEND_CHARS
+    assert not any("DG-0" in name for name in legend)
+    assert "VN942-DG-02" in _hover(figure["data"][0])
+    assert "QN-DG-03" in _hover(figure["data"][1]) and LONG in _hover(figure["data"][1])
+
+
+def test_programme_path_legend_names_targets_with_the_code_on_hover():
+    figure = charts.programme_path(
+        [{"code": "CT-01", "name": LONG, "points": [(2025, 40.0)], "projection": 90.0}], 2030
+    )
+    assert not any("CT-01" in name for name in _drawn_text(figure))
+    assert all("CT-01" in _hover(trace) for trace in figure["data"])
+
+
+def test_unit_charts_show_unit_names_with_the_code_on_hover():
+    units = [{"name": "Phường Hồng Gai", "code": "06685"}, {"name": "Đặc khu Cô Tô",
+                                                              "code": "07192"}]
+    heatmap = charts.reporting_heatmap(units, [dt.date(2026, 11, 2)], [["on_time"], ["late"]])
+    ranking = charts.compliance_ranking([
+        {**unit, "on_time_rate": 90.0, "reporting_rate": 95.0} for unit in units
+    ])
+    by_unit = charts.values_by_unit([{**unit, "value": 3.0} for unit in units], "%")
+    for figure in (heatmap, ranking, by_unit):
+        drawn = " ".join(_drawn_text(figure))
+        assert "Phường Hồng Gai" in drawn and "06685" not in drawn
+        assert "06685" in _hover(figure["data"][0]) and "07192" in _hover(figure["data"][0])
+
+
+def test_short_labels_cut_at_a_word_and_wrap():
+    assert charts.short_label("Xã An", 10) == "Xã An"
+    cut = charts.short_label(LONG, 30)
+    assert cut.endswith("…") and len(cut) <= 30 and LONG.startswith(cut[:-1].rstrip())
+    wrapped = charts.wrapped_label(LONG, width=20, lines=2)
+    assert wrapped.count("<br>") == 1 and wrapped.endswith("…")
+    assert all(len(line) <= 20 for line in wrapped.split("<br>"))

@@ -254,9 +254,26 @@ def test_chart_data_downloads_as_csv(client, official):
     client.force_login(official)
     rows = _csv(client.get(reverse("home") + "?csv=heatmap"))
     assert len(rows) == 1 + len(data["communes"])
-    assert len(rows[0]) == 1 + 30
+    # Each unit by name and code (the chart shows names, its hover the codes), then 30 days.
+    assert rows[0][:2] == ["Đơn vị", "Mã đơn vị"] and len(rows[0]) == 2 + 30
+    names = {commune.name: commune.code for commune in data["communes"]}
+    assert {row[0]: row[1] for row in rows[1:]} == names
     ranking = _csv(client.get(reverse("home") + "?csv=ranking"))
-    assert ranking[0] == ["Đơn vị", "Tỷ lệ đúng hạn (%)", "Tỷ lệ báo cáo (%)"]
+    assert ranking[0] == ["Đơn vị", "Tỷ lệ đúng hạn (%)", "Tỷ lệ báo cáo (%)", "Mã đơn vị"]
+    assert {row[0]: row[3] for row in ranking[1:]} == names
+
+
+def test_chart_data_names_and_codes_targets_and_units(client, official, derived):
+    fill_rollups(timezone.localdate(), **SMALL)
+    client.force_login(official)
+    trend = _csv(client.get(reverse("home") + "?csv=trend"))
+    assert trend[0][:2] == ["Mã", "Chỉ tiêu"]
+    assert {(row[0], row[1]) for row in trend[1:]} >= {(derived.code, derived.name_vi)}
+    units = _csv(client.get(reverse("targets:detail", args=[derived.pk]) + "?csv=units"))
+    # Values say their unit in the header; each unit by name and code.
+    assert units[0][:3] == ["Đơn vị", "Mã đơn vị", "Giá trị (%)"]
+    codes = dict(Commune.objects.values_list("name", "code"))
+    assert all(codes[row[0]] == row[1] for row in units[1:]) and len(units) > 1
 
 
 # --- Language --------------------------------------------------------------------------
@@ -323,7 +340,8 @@ def test_focal_point_pages_query_count(client, focal_a, commune_a, size,
                                        django_assert_max_num_queries):
     fill_rollups(timezone.localdate(), **size)
     client.force_login(focal_a)
-    for url, limit in ((reverse("home"), 17), (reverse("communes:list"), 6),
+    # The units list: +1 for a focal point (do they see several units? then filters).
+    for url, limit in ((reverse("home"), 17), (reverse("communes:list"), 7),
                        (reverse("communes:detail", args=[commune_a.code]), 9)):
         with django_assert_max_num_queries(limit + PAGE_CHROME_QUERIES):
             assert client.get(url).status_code == 200

@@ -145,7 +145,7 @@ def test_national_page_lists_every_province_with_figures_computed_by_hand(client
     rows = _csv(client.get(reverse("national:index") + query + "&_export=csv"))
     header, body = rows[0], rows[1:]
     assert header[:7] == ["Mã", "Tỉnh", "Vùng", "Đơn vị", "Số báo cáo phải nộp",
-                          "Tỷ lệ báo cáo", "Tỷ lệ đúng hạn"]
+                          "Tỷ lệ báo cáo (%)", "Tỷ lệ đúng hạn (%)"]
     expected = _by_hand(start, end)
     assert [row[0] for row in body] == sorted(expected)  # every loaded province, by code
     for code, _name, _region, units, owed, reporting, on_time, *_rest in body:
@@ -154,10 +154,11 @@ def test_national_page_lists_every_province_with_figures_computed_by_hand(client
         assert reporting == expected[code]["reporting"], code
         assert on_time == expected[code]["on_time_rate"], code
     by_code = {row[0]: row for row in body}
-    # Plan completion and targets behind/overdue from each plan's latest PlanDay (by hand).
-    assert by_code["01"][7:] == ["1/2", "1", "0"]
+    # Plan completion (completed, total: two numbers) and targets behind/overdue from each
+    # plan's latest PlanDay (by hand).
+    assert by_code["01"][7:] == ["1", "2", "1", "0"]
     qn_plan = PlanDay.objects.filter(plan__province__code="22", date__lte=end).latest("date")
-    assert by_code["22"][7:] == [f"{qn_plan.completed}/{qn_plan.total}", str(qn_plan.behind),
+    assert by_code["22"][7:] == [str(qn_plan.completed), str(qn_plan.total), str(qn_plan.behind),
                                  str(qn_plan.overdue)]
     assert by_code["79"][2] == "Đông Nam Bộ"
     # The chart's data agrees with the table.
