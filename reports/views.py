@@ -111,7 +111,12 @@ def report_form(request, code: str, day: str):
 
     report = _current_report(commune, day)
     targets = list(_form_targets(commune, day))
-    last = services.last_values(commune, day)
+    if request.method == "POST" and not any(target.is_cumulative for target in targets):
+        # Only running totals are checked against the last values: a post of daily counts
+        # skips that query (the heaviest of a submission) unless the page is shown again.
+        last = None
+    else:
+        last = services.last_values(commune, day)
     conflict = unavailable = False
     if request.method == "POST":
         form = DailyReportForm(request.POST, targets=targets, last_values=last)
@@ -152,6 +157,8 @@ def report_form(request, code: str, day: str):
             return offline.refused_answer(form, report, conflict)
     else:
         form = _unbound_form(report, targets, last)
+    if last is None:
+        last = services.last_values(commune, day)
 
     context = {
         "commune": commune,
