@@ -68,9 +68,11 @@ def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float
 
     results: list[Result] = []
     if os.environ.get("REDIS_URL"):
-        with services.celery_worker():
+        # The worker imports this checkout's code, not the editable install's.
+        _purge_leftover_nudges()  # e.g. queued by a run without a worker: not ours to time
+        with services.celery_worker(env={"PYTHONPATH": str(services.ROOT)}) as worker:
             results += freshness(ctx, base_url)
-            results += submissions_under_load(ctx, base_url, users, rate, seconds)
+            results += submissions_under_load(ctx, base_url, users, rate, seconds, worker.pid)
             _purge_leftover_nudges()
     else:
         results += submissions_under_load(ctx, base_url, users, rate, seconds)
@@ -78,8 +80,8 @@ def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float
 
 
 def _purge_leftover_nudges() -> None:
-    """The nudges the worker has not reached: their outbox rows stay for the sweeper, so
-    dropping them loses no figure, and the next benchmark run does not inherit them."""
+    """Drop the roll-up nudges waiting in the broker: their outbox rows stay for the sweeper,
+    so no figure is lost, and the timed work never includes a backlog left by someone else."""
     from dtmonitor.celery import app
 
     app.control.purge()
@@ -292,7 +294,7 @@ def overview_cell(session, base_url: str, unit_name: str, day: dt.date) -> str:
 # --- submissions under load ------------------------------------------------------------------
 
 def submissions_under_load(ctx: Context, base_url: str, users: int, rate: float,
-                           seconds: float) -> list[Result]:
+                           seconds: float, worker_pid: int | None = None) -> list[Result]:
     from django.utils import timezone
 
     from benchmarks.accounts import focal_point_username
@@ -317,24 +319,105 @@ def submissions_under_load(ctx: Context, base_url: str, users: int, rate: float,
         plan_path, out_path = Path(folder, "plan.json"), Path(folder, "out.json")
         plan_path.write_text(json.dumps(plan))
         since = timezone.now()
-        run_locust(base_url, plan_path, out_path, len(units), seconds)
+        meters = []
+        run_locust(base_url, plan_path, out_path, len(units), seconds,
+                   on_go=lambda: meters.append(CpuMeter(base_url, worker_pid)))
+        used = meters[0].used()
         records = json.loads(out_path.read_text())
         if os.environ.get("DTM_LOAD_RECORDS"):  # every answer, to look into a failed check
             Path(os.environ["DTM_LOAD_RECORDS"]).write_text(json.dumps({**records, **plan}))
-    return load_results(records, plan, since, rate)
+    return load_results(records, plan, since, rate) + cpu_results(used, records)
 
 
-def run_locust(base_url: str, plan: Path, out: Path, users: int, seconds: float) -> None:
+class CpuMeter:
+    """CPU seconds used by the processes that serve submissions, between creation and `used()`:
+    gunicorn (found by its port), the PostgreSQL backends of this database, the Celery worker
+    and locust itself. On a shared machine wall-clock figures move with the neighbours' load;
+    CPU per submission much less, and says what the work would take on idle cores."""
+
+    def __init__(self, base_url: str, worker_pid: int | None):
+        from django.db import connection
+
+        self.port = int(base_url.rsplit(":", 1)[1].split("/")[0])
+        self.database = connection.settings_dict["NAME"]
+        self.worker_pid = worker_pid
+        self.start = self._snapshot()
+
+    def _groups(self) -> dict[str, list]:
+        import psutil
+
+        groups: dict[str, list] = {"web": [], "database": [], "worker": [], "locust": []}
+        listening = {c.pid for c in psutil.net_connections("tcp")
+                     if c.laddr and c.laddr.port == self.port and c.status == psutil.CONN_LISTEN}
+        for pid in listening:
+            master = psutil.Process(pid)
+            groups["web"] += [master, *master.children(recursive=True)]
+        if self.worker_pid:
+            worker = psutil.Process(self.worker_pid)
+            groups["worker"] += [worker, *worker.children(recursive=True)]
+        for process in psutil.process_iter(["name", "cmdline"]):
+            cmdline = " ".join(process.info["cmdline"] or [])
+            if process.info["name"] == "postgres" and f" {self.database} " in cmdline:
+                groups["database"].append(process)
+            elif "locustfile.py" in cmdline:
+                groups["locust"].append(process)
+        return groups
+
+    def _snapshot(self) -> dict[str, dict[int, float]]:
+        import psutil
+
+        seconds: dict[str, dict[int, float]] = {}
+        for group, processes in self._groups().items():
+            seconds[group] = {}
+            for process in {p.pid: p for p in processes}.values():
+                try:
+                    times = process.cpu_times()
+                except psutil.Error:
+                    continue
+                seconds[group][process.pid] = times.user + times.system
+        return seconds
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds per group since creation (a process that ended meanwhile is missed)."""
+        end = self._snapshot()
+        return {group: sum(value - self.start[group].get(pid, 0.0)
+                           for pid, value in end[group].items())
+                for group in end}
+
+
+def cpu_results(used: dict[str, float], records: dict) -> list[Result]:
+    accepted = sum(1 for row in records["submissions"] if row[6] == "saved" and not row[8])
+    if not accepted:
+        return []
+    serving = (used["web"] + used["database"]) / accepted
+    results = [Result("submissions under load", f"CPU per accepted submission, {group}",
+                      used[group] / accepted * 1000, "ms")
+               for group in ("web", "database", "worker", "locust") if used[group]]
+    # What two idle cores could take, if gunicorn and PostgreSQL had them to themselves.
+    results.append(Result("submissions under load", "capacity of 2 idle cores (web + database "
+                          "CPU only)", 2 / serving if serving else 0.0, "/s"))
+    return results
+
+
+def run_locust(base_url: str, plan: Path, out: Path, users: int, seconds: float,
+               on_go=lambda: None) -> None:
+    """Run the locustfile headless; `on_go()` is called when every user has logged in."""
     from benchmarks.services import BIN, ROOT
 
+    go = out.with_name("go")
     command = [
         str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
         "--users", str(users), "--spawn-rate", str(users), "--host", base_url,
         # A safety net only: the users end the run themselves after `seconds`.
-        "--run-time", f"{int(seconds + 120)}s", "--only-summary", "--loglevel", "WARNING",
+        "--run-time", f"{int(seconds + 300)}s", "--only-summary", "--loglevel", "WARNING",
     ]
-    env = {**os.environ, "DTM_LOAD_PLAN": str(plan), "DTM_LOAD_OUT": str(out)}
-    subprocess.run(command, cwd=ROOT, env=env, check=False, stdout=subprocess.DEVNULL)
+    env = {**os.environ, "DTM_LOAD_PLAN": str(plan), "DTM_LOAD_OUT": str(out),
+           "DTM_LOAD_GO": str(go)}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    while not go.exists() and process.poll() is None:
+        time.sleep(0.05)
+    on_go()
+    process.wait()
     if not out.exists():
         raise RuntimeError("locust wrote no results")
 
@@ -370,8 +453,9 @@ def load_results(records: dict, plan: dict, since: dt.datetime, rate: float) -> 
 
 
 def stored_exactly_once(saved: list, plan: dict, since: dt.datetime) -> tuple[int, int]:
-    """(lost, doubled): "saved" answers with no revision in the database, and revisions written
-    since `since` that no non-replayed "saved" answer announced, or more than once."""
+    """(lost, doubled): "saved" answers with no revision in the database; revisions written
+    since `since` that no non-replayed "saved" answer announced, or more than once; reports
+    whose version does not follow from their revisions."""
     from collections import Counter
 
     from reports.models import DailyReport, ReportRevision
@@ -390,11 +474,18 @@ def stored_exactly_once(saved: list, plan: dict, since: dt.datetime) -> tuple[in
     doubled = sum(max(0, count - 1) for count in stored.values())
     doubled += sum(max(0, count - 1) for count in announced.values())
     doubled += sum(1 for key in stored if key not in announced)
-    # Reports: one per unit and day, created by the first saved version.
-    created = DailyReport.objects.filter(commune__code__in=units, submitted_at__gte=since)
-    first = sum(1 for _code, _day, version in announced if version == 1)
-    doubled += max(0, created.count() - first)
-    lost += max(0, first - created.count())
+    # Each report touched: the versions written since `since` follow each other up to the
+    # report's own version (a change without its revision, or the reverse, shows here).
+    written: dict[tuple[str, str], list[int]] = {}
+    for code, day, version in sorted(stored):
+        written.setdefault((code, day), []).append(version)
+    days = {dt.date.fromisoformat(day) for _code, day in written}
+    for code, day, version in DailyReport.objects.filter(
+        commune__code__in=units, date__in=days
+    ).values_list("commune__code", "date", "version"):
+        versions = written.get((code, day.isoformat()))
+        if versions and versions != list(range(versions[0], version + 1)):
+            doubled += 1
     return lost, doubled
 
 
