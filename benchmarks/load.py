@@ -136,21 +136,24 @@ def freshness(ctx: Context, base_url: str) -> list[Result]:
     from benchmarks.accounts import focal_point_username, official_username
 
     today = timezone.localdate()
-    candidates = _units_with_accounts(ctx.repeat * 4)
-    days = open_unreported_days([unit.pk for unit in candidates], today)
-    units = [unit for unit in candidates if today in days[unit.pk]][: ctx.repeat]
-    if not units:
-        raise RuntimeError("freshness: no unit with an account and an unreported today")
+    candidates = _units_with_accounts(10**6)
+    open_days = open_unreported_days([unit.pk for unit in candidates], today)
+    # Today if the unit has not reported it, else its latest open unreported day (the heat map
+    # covers the backfill window).
+    chosen = [(unit, today if today in open_days[unit.pk] else max(open_days[unit.pk]))
+              for unit in candidates if open_days[unit.pk]][: ctx.repeat]
+    if not chosen:
+        raise RuntimeError("freshness: no unit with an account and an open unreported day")
     timings = []
     officials: dict[int, requests.Session] = {}
-    for unit in units:
+    for unit, day in chosen:
         if unit.province_id not in officials:
             officials[unit.province_id] = login(
                 base_url, official_username(unit.province.code), ctx.password)
         official = officials[unit.province_id]
-        before = overview_cell(official, base_url, unit.name, today)
+        before = overview_cell(official, base_url, unit.name, day)
         focal = login(base_url, focal_point_username(unit.code), ctx.password)
-        url = f"{base_url}/reports/unit/{unit.code}/{today.isoformat()}/"
+        url = f"{base_url}/reports/unit/{unit.code}/{day.isoformat()}/"
         fields = form_fields(focal.get(url).text)
         for name in fields:
             if name.startswith("value_"):
@@ -159,7 +162,7 @@ def freshness(ctx: Context, base_url: str) -> list[Result]:
         answer = focal.post(url, data=fields, headers={"Referer": url}, allow_redirects=False)
         if answer.status_code != 302:
             raise RuntimeError(f"freshness: the form was refused ({answer.status_code})")
-        while overview_cell(official, base_url, unit.name, today) == before:
+        while overview_cell(official, base_url, unit.name, day) == before:
             if time.perf_counter() - started > FRESHNESS_TIMEOUT:
                 raise RuntimeError(f"freshness: the overview still shows {before!r} for "
                                    f"{unit.name} after {FRESHNESS_TIMEOUT:.0f} s")
@@ -326,14 +329,16 @@ def submissions_under_load(ctx: Context, base_url: str, users: int, rate: float,
         records = json.loads(out_path.read_text())
         if os.environ.get("DTM_LOAD_RECORDS"):  # every answer, to look into a failed check
             Path(os.environ["DTM_LOAD_RECORDS"]).write_text(json.dumps({**records, **plan}))
+    used["locust"] = records.get("cpu_used", 0.0)  # measured by locust (it has exited now)
     return load_results(records, plan, since, rate) + cpu_results(used, records)
 
 
 class CpuMeter:
     """CPU seconds used by the processes that serve submissions, between creation and `used()`:
-    gunicorn (found by its port), the PostgreSQL backends of this database, the Celery worker
-    and locust itself. On a shared machine wall-clock figures move with the neighbours' load;
-    CPU per submission much less, and says what the work would take on idle cores."""
+    gunicorn (found by its port), the PostgreSQL backends of this database and the Celery
+    worker (locust reports its own). On a shared machine wall-clock figures move with the
+    neighbours' load; CPU per submission much less, and says what the work would take on idle
+    cores."""
 
     def __init__(self, base_url: str, worker_pid: int | None):
         from django.db import connection
@@ -346,7 +351,7 @@ class CpuMeter:
     def _groups(self) -> dict[str, list]:
         import psutil
 
-        groups: dict[str, list] = {"web": [], "database": [], "worker": [], "locust": []}
+        groups: dict[str, list] = {"web": [], "database": [], "worker": []}
         listening = {c.pid for c in psutil.net_connections("tcp")
                      if c.laddr and c.laddr.port == self.port and c.status == psutil.CONN_LISTEN}
         for pid in listening:
@@ -359,8 +364,6 @@ class CpuMeter:
             cmdline = " ".join(process.info["cmdline"] or [])
             if process.info["name"] == "postgres" and f" {self.database} " in cmdline:
                 groups["database"].append(process)
-            elif "locustfile.py" in cmdline:
-                groups["locust"].append(process)
         return groups
 
     def _snapshot(self) -> dict[str, dict[int, float]]:
