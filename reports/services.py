@@ -15,6 +15,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_update_with_history
 
 from communes.models import Commune
 from targets.models import Target
@@ -226,11 +227,15 @@ def _submit_locked(
     if expected_version is not None and expected_version != report.version:
         raise StaleReport(report)
 
+    # One UPDATE and one history INSERT for every changed value, not a query per value and
+    # its target (under load the per-value round trips were most of a correction's time).
+    changed = [stored[pk] for pk in value_diff if pk in stored]
+    for value in changed:
+        value.value = value_diff[value.target_id][1]
+    if changed:
+        bulk_update_with_history(changed, ReportValue, ["value"], default_user=user)
     for pk, (_old, new) in value_diff.items():
-        if pk in stored:
-            stored[pk].value = new
-            stored[pk].save(update_fields=["value"])
-        else:
+        if pk not in stored:
             ReportValue.for_target(targets[pk], report=report, value=new).save()
     report.note, report.blockers = note, blockers
     report.version += 1

@@ -110,9 +110,16 @@ def report_form(request, code: str, day: str):
     if request.method == "POST" and not is_open:
         raise PermissionDenied
 
-    report = _current_report(commune, day)
+    posted = request.method == "POST"
+    # A post that is saved answers with a redirect or JSON: the stored report and, for daily
+    # counts, the unit's last values (only running totals are checked against them; the
+    # heaviest query of a submission) are read only if the page is shown again.
+    report = None if posted else _current_report(commune, day)
     targets = list(_form_targets(commune, day))
-    last = services.last_values(commune, day)
+    if posted and not any(target.is_cumulative for target in targets):
+        last = None
+    else:
+        last = services.last_values(commune, day)
     conflict = unavailable = False
     if request.method == "POST":
         form = DailyReportForm(request.POST, targets=targets, last_values=last)
@@ -149,10 +156,15 @@ def report_form(request, code: str, day: str):
                         result, _form_url(commune, day), _confirmation(result)
                     )
                 return redirect(_form_url(commune, day))
+        if not conflict and not unavailable:
+            report = _current_report(commune, day)
         if offline.wants_json(request):
             return offline.refused_answer(form, report, conflict)
     else:
         form = _unbound_form(report, targets, last)
+    if last is None:
+        # Not right after the database failed: the page must still answer (503), not a 500.
+        last = {} if unavailable else services.last_values(commune, day)
 
     context = {
         "commune": commune,
