@@ -122,6 +122,7 @@ def seed_history(days: int, seed: int, end: dt.date, province: Province | None =
     """Create reports for the `days` days ending at `end`; days already reported are kept.
     With `province`, only its units, reporting the counts of its latest plan."""
     rng = random.Random(seed)
+    now = timezone.now()
     units = Commune.objects.active()
     reports = DailyReport.objects.all()
     if province is not None:
@@ -149,7 +150,8 @@ def seed_history(days: int, seed: int, end: dt.date, province: Province | None =
             values = _daily_values(rng, 0.2 if weekend else scale, digitising)
             # Draw everything before deciding to skip, so a re-run sees the same sequence.
             submitted_at = _submitted_at(rng, day, on_time)
-            if not reported or (commune.pk, day) in existing:
+            # A late report of the last days may not have arrived yet: no report from the future.
+            if not reported or (commune.pk, day) in existing or submitted_at > now:
                 continue
             reports.append(
                 DailyReport(

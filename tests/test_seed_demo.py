@@ -74,3 +74,17 @@ def test_unknown_province_is_refused(quangninh):
 
     with pytest.raises(CommandError):
         call_command("seed_demo", "--days", "1", "--provinces", "23")
+
+
+def test_the_demo_holds_no_report_submitted_in_the_future(quangninh):
+    # Late habits draw submissions up to 90 h after their day: for the last days of a demo
+    # ending today, those reports have not arrived yet, so they are not created.
+    import time_machine
+    from django.utils import timezone
+
+    morning = dt.datetime(2026, 11, 27, 9, 0, tzinfo=timezone.get_current_timezone())
+    with time_machine.travel(morning, tick=False):
+        call_command("seed_demo", "--days", "10", "--seed", "1", "--end", END.isoformat())
+        now = timezone.now()
+    assert DailyReport.objects.filter(date__gte=END - dt.timedelta(days=3)).exists()
+    assert not DailyReport.objects.filter(submitted_at__gt=now).exists()
