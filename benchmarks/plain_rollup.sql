@@ -6,6 +6,11 @@
 -- (window functions over a generated calendar) on every day, and the province sum per count and
 -- day; both written to tables. Parameters (psycopg): %(first)s, %(last)s.
 
+-- The session settings the roll-up gives itself (rollups/target_values_pg.py), so that neither
+-- side wins by its configuration: sorts in memory, no JIT compilation.
+SET work_mem = '64MB';
+SET jit = off;
+
 DROP TABLE IF EXISTS bench_unit_day;
 DROP TABLE IF EXISTS bench_province_day;
 CREATE TABLE bench_unit_day (
@@ -42,3 +47,6 @@ SELECT k.target_id, c.id, cal.day::date,
 
 INSERT INTO bench_province_day (target_id, date, value)
 SELECT target_id, date, SUM(value) FROM bench_unit_day GROUP BY 1, 2;
+
+RESET work_mem;
+RESET jit;

@@ -274,7 +274,9 @@ def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None
     target_day, plan_day = TargetDay._meta.db_table, PlanDay._meta.db_table
     target_rows.sort(key=lambda r: (r.date, r.target_id))
     plan_rows.sort(key=lambda r: (r.date, r.plan_id))
+    statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
     with connection.cursor() as cursor:
+        # Both in one round trip (the parameters are bound on the client).
         cursor.execute(
             f"""
             INSERT INTO {target_day}
@@ -286,22 +288,16 @@ def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None
                SET value = EXCLUDED.value, exact_value = EXCLUDED.exact_value,
                    completion_percent = EXCLUDED.completion_percent,
                    projected_value = EXCLUDED.projected_value, status = EXCLUDED.status,
-                   updated_at = EXCLUDED.updated_at
-            """,
-            [now, *_columns(target_rows, ("target_id", "date", "value", "exact_value",
-                                          "completion_percent", "projected_value", "status"))],
-        )
-        statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
-        cursor.execute(
-            f"""
-            INSERT INTO {plan_day} (plan_id, date, {", ".join(statuses)},
-                                                  updated_at)
+                   updated_at = EXCLUDED.updated_at;
+            INSERT INTO {plan_day} (plan_id, date, {", ".join(statuses)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], {", ".join(["%s::int[]"] * 7)})
                 ON CONFLICT (plan_id, date) DO UPDATE
                SET {", ".join(f"{s} = EXCLUDED.{s}" for s in statuses)},
                    updated_at = EXCLUDED.updated_at
             """,
-            [now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
+            [now, *_columns(target_rows, ("target_id", "date", "value", "exact_value",
+                                          "completion_percent", "projected_value", "status")),
+             now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
         )
 
 
