@@ -43,7 +43,10 @@ SELECT k.target_id, c.id, cal.day::date,
   FROM counts k
   JOIN communes_commune c ON c.province_id = k.province_id
  CROSS JOIN LATERAL generate_series(k.first, k.last, interval '1 day') AS cal(day)
-  LEFT JOIN daily d ON d.commune_id = c.id AND d.target_id = k.target_id AND d.day = cal.day;
+  -- Compared as dates: date = timestamp cannot be hashed, and joining on the unit and count
+  -- alone compares each day with every reported day of the range.
+  LEFT JOIN daily d
+    ON d.commune_id = c.id AND d.target_id = k.target_id AND d.day = cal.day::date;
 
 INSERT INTO bench_province_day (target_id, date, value)
 SELECT target_id, date, SUM(value) FROM bench_unit_day GROUP BY 1, 2;

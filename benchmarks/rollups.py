@@ -41,6 +41,30 @@ def _median_ms(run, repeat: int) -> tuple[float, list[float]]:
     return statistics.median(timings), timings
 
 
+def _cpu_ms(run, repeat: int) -> float | None:
+    """Mean CPU time of `run`, this process's plus its PostgreSQL backend's (read from /proc when
+    the database runs on this machine, else None): what a run costs on an idle machine, however
+    many other processes share the cores while it is measured. The kernel counts in ticks
+    (10 ms), so the mean is over `repeat` runs."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def backend() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    try:
+        backend_start = backend()
+    except OSError:  # another machine's backend
+        return None
+    started = time.process_time()
+    for _ in range(repeat):
+        run()
+    spent = time.process_time() - started + backend() - backend_start
+    return spent * 1000 / repeat
+
+
 def _plain_sql(params: dict):
     script = SCRIPT.read_text()
 
@@ -98,6 +122,7 @@ def measure(ctx: Context) -> list[Result]:
     targets_only, _ = _median_ms(
         lambda: rollup_targets(end, today, commune_ids=[unit.pk]), submissions
     )
+    cpu = _cpu_ms(lambda: rollup_after_submission(unit.pk, end, today=today), 3 * submissions)
     backfill = today - dt.timedelta(days=30)
     after_backfill, _ = _median_ms(
         lambda: rollup_after_submission(unit.pk, backfill, today=today), submissions
@@ -120,6 +145,9 @@ def measure(ctx: Context) -> list[Result]:
                bar=2),
         Result(ONE_SUBMISSION, f"yesterday's report of one unit of {largest.name} "
                f"({largest.units} units), median of {submissions}", after_one, "ms", bar=50),
+        *([Result(ONE_SUBMISSION, "the same, CPU time (this process and its PostgreSQL backend, "
+                  f"mean of {3 * submissions}): about its time on an idle machine", cpu,
+                  "ms")] if cpu is not None else []),
         Result(ONE_SUBMISSION, "of which its reporting outcome and the province's compliance "
                "of the day (`rollup_compliance`)", compliance_only, "ms"),
         Result(ONE_SUBMISSION, "of which target values (`rollup_targets`)", targets_only, "ms"),

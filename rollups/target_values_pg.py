@@ -64,10 +64,19 @@ def _completion(value: str) -> str:
     )
 
 
-def _statement(incremental: bool, latest: bool = True) -> str:
+def _statement(incremental: bool, latest: bool = True, fresh: bool = False) -> str:
     ctd, report, value = (
         CommuneTargetDay._meta.db_table, "reports_dailyreport", "reports_reportvalue"
     )
+    # Into days the plan has no rows on yet (a new year, a new province), a plain insert: the
+    # plan's advisory lock keeps anyone else from writing them meanwhile.
+    upsert = "" if fresh else f"""
+        ON CONFLICT (commune_id, target_id, date) DO UPDATE
+       SET value = EXCLUDED.value, completion = EXCLUDED.completion,
+           updated_at = EXCLUDED.updated_at
+     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
+     WHERE ({ctd}.value, {ctd}.completion)
+           IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)"""
     only_units = "AND id = ANY(%(communes)s)" if incremental else ""
     # Other units' counts as their last roll-up stored them (only after one submission), read
     # through the unique index (commune, target, date): the province's units only, the count
@@ -212,12 +221,7 @@ written AS (
      -- target, date): no sort, and neighbouring index pages. No deadlock for want of one
      -- order either: the plan's advisory lock lets one roll-up of a plan write at a time,
      -- and different plans never write the same rows.
-        ON CONFLICT (commune_id, target_id, date) DO UPDATE
-       SET value = EXCLUDED.value, completion = EXCLUDED.completion,
-           updated_at = EXCLUDED.updated_at
-     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
-     WHERE ({ctd}.value, {ctd}.completion)
-           IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)
+    {upsert}
 ),
 counted AS (
     SELECT COUNT(*) AS rows FROM shares
@@ -363,7 +367,14 @@ def rollup_plan(
         history = _stored_history(cursor, reported, first, start) if incremental else None
         if history is not None:
             params["first"] = start
-        cursor.execute(_statement(incremental, latest=bool(params["latest"])), params)
+        cursor.execute(
+            f"SELECT NOT EXISTS (SELECT FROM {CommuneTargetDay._meta.db_table} "
+            "WHERE date BETWEEN %s AND %s AND target_id = ANY(%s))", [start, end, reported],
+        )
+        fresh = cursor.fetchone()[0]
+        cursor.execute(
+            _statement(incremental, latest=bool(params["latest"]), fresh=fresh), params
+        )
         rows = cursor.fetchall()
     written = next(row[7] for row in rows if row[0] is None)
     aggregates = {
