@@ -94,20 +94,23 @@ def open_unreported_days(commune_ids: list[int], today: dt.date) -> dict[int, li
     oldest first: the days a focal point would fill in."""
     from communes.models import Commune
     from reports import deadlines
-    from reports.models import DailyReport, ReportingSettings
+    from reports.models import DailyReport
 
-    rules = ReportingSettings.current()
-    start = deadlines.earliest_open_day(today, rules)
+    units = list(Commune.objects.filter(pk__in=commune_ids))
+    rules = deadlines.rules_by_province({unit.province_id for unit in units})
+    start = min((deadlines.earliest_open_day(today, rules=rules[unit.province_id])
+                 for unit in units), default=today)
     reported = set(
         DailyReport.objects.filter(commune_id__in=commune_ids, date__range=(start, today))
         .values_list("commune_id", "date")
     )
     days: dict[int, list[dt.date]] = {}
-    for commune in Commune.objects.filter(pk__in=commune_ids):
+    for commune in units:
         days[commune.pk] = [
             day for day in deadlines.date_range(start, today)
             if (commune.pk, day) not in reported
-            and deadlines.is_day_open(commune, day, today=today, rules=rules, unlocked=set())
+            and deadlines.is_day_open(commune, day, today=today,
+                                      rules=rules[commune.province_id], unlocked=set())
         ]
     return days
 

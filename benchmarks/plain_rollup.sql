@@ -1,10 +1,15 @@
--- The floor the roll-up is measured against (benchmarks/rollups.py, scenario rollup_full_year):
--- the same aggregation written as one plain SQL script, without the application around it.
+-- The floor the roll-up is measured against (benchmarks/rollups.py, scenario "roll-up: full
+-- year"): the same aggregation written as one plain SQL script, without the application around it.
 --
--- For one province and a range of days: every unit's running total of each daily count from
--- 1 January of the plan's year (window functions over a generated calendar), on every day of
--- the range, and the province sum per count and day; both written to tables.
--- Parameters (psycopg): %(province)s, %(year_start)s, %(first)s, %(last)s, %(counts)s.
+-- For every plan of every province whose year overlaps first..last, within that year: every unit
+-- of the plan's province, its running total of each daily count of the plan from 1 January
+-- (window functions over a generated calendar) on every day, and the province sum per count and
+-- day; both written to tables. Parameters (psycopg): %(first)s, %(last)s.
+
+-- The session settings the roll-up gives itself (rollups/target_values_pg.py), so that neither
+-- side wins by its configuration: sorts in memory, no JIT compilation.
+SET work_mem = '64MB';
+SET jit = off;
 
 DROP TABLE IF EXISTS bench_unit_day;
 DROP TABLE IF EXISTS bench_province_day;
@@ -17,24 +22,34 @@ CREATE TABLE bench_province_day (
 );
 
 INSERT INTO bench_unit_day (target_id, commune_id, date, value)
-WITH daily AS (
-    SELECT r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date) AS day,
-           SUM(v.value) AS amount
+WITH counts AS (
+    SELECT t.id AS target_id, p.province_id, make_date(p.year, 1, 1) AS year_start,
+           GREATEST(make_date(p.year, 1, 1), %(first)s::date) AS first,
+           LEAST(make_date(p.year, 12, 31), %(last)s::date) AS last
+      FROM targets_target t JOIN targets_plan p ON p.id = t.plan_id
+     WHERE t.source = 'commune_daily'
+       AND p.year BETWEEN extract(year FROM %(first)s::date) AND extract(year FROM %(last)s::date)
+),
+daily AS (
+    SELECT r.commune_id, v.target_id, GREATEST(r.date, k.first) AS day, SUM(v.value) AS amount
       FROM reports_reportvalue v
       JOIN reports_dailyreport r ON r.id = v.report_id
-      JOIN communes_commune c ON c.id = r.commune_id
-     WHERE c.province_id = %(province)s AND r.status <> 'returned'
-       AND v.target_id = ANY(%(counts)s)
-       AND r.date BETWEEN %(year_start)s AND %(last)s
+      JOIN counts k ON k.target_id = v.target_id
+     WHERE r.status <> 'returned' AND r.date BETWEEN k.year_start AND k.last
      GROUP BY 1, 2, 3
 )
-SELECT t.id, c.id, cal.day::date,
-       SUM(d.amount) OVER (PARTITION BY c.id, t.id ORDER BY cal.day)
-  FROM communes_commune c
- CROSS JOIN targets_target t
- CROSS JOIN generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS cal(day)
-  LEFT JOIN daily d ON d.commune_id = c.id AND d.target_id = t.id AND d.day = cal.day
- WHERE c.province_id = %(province)s AND t.id = ANY(%(counts)s);
+SELECT k.target_id, c.id, cal.day::date,
+       SUM(d.amount) OVER (PARTITION BY c.id, k.target_id ORDER BY cal.day)
+  FROM counts k
+  JOIN communes_commune c ON c.province_id = k.province_id
+ CROSS JOIN LATERAL generate_series(k.first, k.last, interval '1 day') AS cal(day)
+  -- Compared as dates: date = timestamp cannot be hashed, and joining on the unit and count
+  -- alone compares each day with every reported day of the range.
+  LEFT JOIN daily d
+    ON d.commune_id = c.id AND d.target_id = k.target_id AND d.day = cal.day::date;
 
 INSERT INTO bench_province_day (target_id, date, value)
 SELECT target_id, date, SUM(value) FROM bench_unit_day GROUP BY 1, 2;
+
+RESET work_mem;
+RESET jit;

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # compressed ahead of time by WhiteNoise and never reach this middleware.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Which requests may read from the replica, and which wrote (dtmonitor/db_router.py).
+    "dtmonitor.db_router.ReplicaMiddleware",
     "dtmonitor.middleware.ignore_browser_language",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +123,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # dropped (restart, failover, pg_terminate_backend) is replaced instead of failing a request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Dashboard reads from a PostgreSQL read replica, when one is configured: the router sends them
+# there, everything else (writes, report form, admin, API, tasks) to `default`
+# (dtmonitor/db_router.py; README, "Growing beyond one machine").
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"), "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"], "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["dtmonitor.db_router.ReplicaRouter"]
+# Seconds a browser reads from the primary after a request of it wrote (replica lag).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "communes.User"

@@ -35,12 +35,14 @@ class ComplianceCounts:
 
 def compute(
     start: dt.date, end: dt.date, now: dt.datetime | None = None,
-    province_ids: set[int] | None = None,
+    province_ids: set[int] | None = None, commune_ids: set[int] | None = None,
 ) -> tuple[list[CommuneDay], list[ComplianceDay]]:
     """Unsaved CommuneDay and ComplianceDay rows for start..end (every unit of every province,
-    or of `province_ids` only)."""
+    or of `province_ids` only; CommuneDay rows of `commune_ids` only, when given: the province
+    counts still tally every unit)."""
     now = now or timezone.now()
-    units = Commune.objects.order_by("pk")
+    # Only what the outcome needs: after one submission this is the unit's whole province.
+    units = Commune.objects.order_by("pk").only("pk", "province_id", "active_from", "active_until")
     day_reports = DailyReport.objects.filter(date__range=(start, end))
     if province_ids is not None:
         units = units.filter(province_id__in=province_ids)
@@ -79,12 +81,13 @@ def compute(
                 continue
             expected = active and day in expected_by_province[unit.province_id]
             outcome = outcome_for(expected, report, passed_by_province[unit.province_id][day])
-            commune_rows.append(
-                CommuneDay(
-                    commune_id=unit.pk, date=day, expected=expected, outcome=outcome,
-                    report_id=report["id"] if report else None,
+            if commune_ids is None or unit.pk in commune_ids:
+                commune_rows.append(
+                    CommuneDay(
+                        commune_id=unit.pk, date=day, expected=expected, outcome=outcome,
+                        report_id=report["id"] if report else None,
+                    )
                 )
-            )
             tally = tallies.setdefault(
                 (unit.province_id, day), defaultdict(int)
             )
@@ -120,10 +123,9 @@ def rollup_compliance(
         None if commune_ids is None
         else set(Commune.objects.filter(pk__in=commune_ids).values_list("province_id", flat=True))
     )
-    commune_rows, compliance_rows = compute(start, end, now, province_ids)
-    if commune_ids is not None:
-        wanted = set(commune_ids)
-        commune_rows = [row for row in commune_rows if row.commune_id in wanted]
+    commune_rows, compliance_rows = compute(
+        start, end, now, province_ids, None if commune_ids is None else set(commune_ids)
+    )
     commune_rows.sort(key=lambda r: (r.date, r.commune_id))
     with transaction.atomic():
         CommuneDay.objects.bulk_create(

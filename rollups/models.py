@@ -9,14 +9,25 @@ from targets.models import Plan, Target, TargetStatus
 
 
 class CommuneTargetDay(models.Model):
-    """A unit's value of a target in effect on a day, and how far it is towards the target."""
+    """A unit's value of a target in effect on a day, and how far it is towards the target.
+
+    The largest table (about 12 million rows a year at national scale), so it carries only the
+    indexes its readers and writers use: the unique (unit, target, date), which the upsert
+    arbitrates on, the unit page reads and a roll-up after one submission reads the province's
+    other units through; and (date, target) for a target's units on a day. No separate
+    foreign-key indexes: both would duplicate a prefix of those two. No foreign-key
+    constraints either (nor on TargetDay and PlanDay): the rows are derived, written only by
+    the roll-up from existing units and targets, and removed with them by Django's CASCADE;
+    checking two keys per written row doubled a full-year roll-up into empty tables
+    (README, "Roll-ups")."""
 
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="commune_days", verbose_name=_("target"),
+        db_index=False, db_constraint=False,
     )
     commune = models.ForeignKey(
         "communes.Commune", on_delete=models.CASCADE, related_name="target_days",
-        verbose_name=_("unit"),
+        verbose_name=_("unit"), db_index=False, db_constraint=False,
     )
     date = models.DateField(_("date"))
     # Running totals of daily counts over a year outgrow a single report's 14 digits.
@@ -33,7 +44,7 @@ class CommuneTargetDay(models.Model):
         verbose_name_plural = _("units' target values by day")
         constraints = [
             models.UniqueConstraint(
-                fields=["target", "commune", "date"], name="rollup_commune_target_day_unique"
+                fields=["commune", "target", "date"], name="rollup_commune_target_day_unique"
             )
         ]
         indexes = [models.Index(fields=["date", "target"])]
@@ -45,12 +56,18 @@ class CommuneTargetDay(models.Model):
 class TargetDay(models.Model):
     """The province value of a target on a day, combined by the target's aggregation rule."""
 
+    # Indexed by the unique (target, date).
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="days", verbose_name=_("target"),
+        db_index=False, db_constraint=False,
     )
     date = models.DateField(_("date"))
     # Running totals of daily counts over a year outgrow a single report's 14 digits.
     value = models.DecimalField(_("value"), max_digits=24, decimal_places=4, null=True)
+    # The value before rounding, as the trend of the following days reads it: a roll-up after
+    # one submission takes the days before the report from here instead of recomputing them
+    # from every unit, and projects exactly as a full roll-up would.
+    exact_value = models.FloatField(_("exact value"), null=True, editable=False)
     completion_percent = models.DecimalField(
         _("completion (%)"), max_digits=10, decimal_places=2, null=True
     )
@@ -77,8 +94,10 @@ class TargetDay(models.Model):
 class PlanDay(models.Model):
     """How many of a plan's targets stand in each status on a day (e.g. 7/22 completed)."""
 
+    # Indexed by the unique (plan, date).
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, related_name="days", verbose_name=_("plan"),
+        db_index=False, db_constraint=False,
     )
     date = models.DateField(_("date"))
     total = models.PositiveIntegerField(_("total"), default=0)
@@ -104,9 +123,10 @@ class PlanDay(models.Model):
 class CommuneDay(models.Model):
     """Whether a unit owed a report on a day, and what became of it."""
 
+    # Indexed by the unique (commune, date).
     commune = models.ForeignKey(
         "communes.Commune", on_delete=models.CASCADE, related_name="reporting_days",
-        verbose_name=_("unit"),
+        verbose_name=_("unit"), db_index=False,
     )
     date = models.DateField(_("date"))
     expected = models.BooleanField(_("owed"))
@@ -133,9 +153,10 @@ class ComplianceDay(models.Model):
     and audits). No page computes a rate from it: rates come from `rollups.rates`, over
     CommuneDay, because `expected` here includes days not yet due."""
 
+    # Indexed by the unique (province, date).
     province = models.ForeignKey(
         "communes.Province", on_delete=models.CASCADE, related_name="compliance_days",
-        verbose_name=_("province"),
+        verbose_name=_("province"), db_index=False,
     )
     date = models.DateField(_("date"))
     expected = models.PositiveIntegerField(_("reports owed"), default=0)

@@ -65,7 +65,7 @@ def judge_plan(
             )
             target_rows.append(
                 TargetDay(
-                    target=target, date=day, value=dec(value),
+                    target=target, date=day, value=dec(value), exact_value=value,
                     completion_percent=dec(clamp(percent * 100 if percent is not None else None),
                                            TWO_PLACES),
                     projected_value=dec(judgement.projected_value),

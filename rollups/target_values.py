@@ -207,17 +207,26 @@ def _upsert(model, rows: list, unique: list[str], keys) -> int:
     return len(rows)
 
 
+def _within(plan: Plan, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """The days of start..end in the plan's year."""
+    return max(start, dt.date(plan.year, 1, 1)), min(end, dt.date(plan.year, 12, 31))
+
+
 def rollup_targets(
     start: dt.date, end: dt.date, commune_ids: list[int] | None = None
 ) -> RollupCounts:
-    """Rebuild the target roll-ups of start..end (all plans whose year has begun by `end`).
+    """Rebuild the target roll-ups of start..end (of every plan whose year overlaps it, within
+    that year).
 
     With `commune_ids`, only those units' CommuneTargetDay rows are rewritten; the province
     figures (TargetDay, PlanDay) are always recomputed from every unit (on PostgreSQL, from the
     other units' stored rows). PostgreSQL computes in the database, set-based; other databases
     (SQLite for `make run`) use the Python path of this module, which gives the same rows."""
     counts = RollupCounts()
-    plans = Plan.objects.filter(year__lte=end.year)
+    # A plan is rolled up within its own year: after 31/12 it is shown as of that day (its
+    # final state), so later rows would never be read (at national scale they doubled a
+    # year's roll-up spanning two plans).
+    plans = Plan.objects.filter(year__lte=end.year, year__gte=start.year)
     if commune_ids is not None:
         # Only the plans of those units' provinces can change.
         plans = plans.filter(province__communes__in=commune_ids).distinct()
@@ -225,16 +234,15 @@ def rollup_targets(
         # Set-based: the same rows, computed by the database (rollups/target_values_pg.py).
         with transaction.atomic():
             for plan in plans.order_by("pk"):
-                written = target_values_pg.rollup_plan(
-                    plan, max(start, dt.date(plan.year, 1, 1)), end, commune_ids
-                )
+                written = target_values_pg.rollup_plan(plan, *_within(plan, start, end),
+                                                       commune_ids)
                 counts.commune_target_days += written[0]
                 counts.target_days += written[1]
                 counts.plan_days += written[2]
         return counts
     computed = []
     for plan in plans:
-        computed.append(compute_plan(plan, max(start, dt.date(plan.year, 1, 1)), end))
+        computed.append(compute_plan(plan, *_within(plan, start, end)))
     with transaction.atomic():
         for commune_rows, target_rows, plan_rows in computed:
             if commune_ids is not None:

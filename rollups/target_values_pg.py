@@ -64,126 +64,152 @@ def _completion(value: str) -> str:
     )
 
 
-def _statement(incremental: bool, latest: bool = True) -> str:
+def _statement(incremental: bool, latest: bool = True, fresh: bool = False) -> str:
     ctd, report, value = (
         CommuneTargetDay._meta.db_table, "reports_dailyreport", "reports_reportvalue"
     )
+    # Into days the plan has no rows on yet (a new year, a new province), a plain insert: the
+    # plan's advisory lock keeps anyone else from writing them meanwhile.
+    upsert = "" if fresh else f"""
+        ON CONFLICT (commune_id, target_id, date) DO UPDATE
+       SET value = EXCLUDED.value, completion = EXCLUDED.completion,
+           updated_at = EXCLUDED.updated_at
+     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
+     WHERE ({ctd}.value, {ctd}.completion)
+           IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)"""
     only_units = "AND id = ANY(%(communes)s)" if incremental else ""
-    only_reports = "AND r.commune_id = ANY(%(communes)s)" if incremental else ""
-    # Other units' counts as their last roll-up stored them (only after one submission).
-    # When the last report was: only the "latest" aggregation asks (and it costs a lookup).
+    # Other units' counts as their last roll-up stored them (only after one submission), read
+    # through the unique index (commune, target, date): the province's units only, the count
+    # targets only, the days the province figure needs only.
+    # When the last report was: only the "latest" aggregation of a count asks (a lookup).
     as_of = f"""(SELECT MAX(r.date) FROM {report} r
               JOIN {value} v ON v.report_id = r.id AND v.target_id = k.target_id
              WHERE k.target_id = ANY(%(latest)s) AND r.commune_id = k.commune_id
                AND r.date <= k.date AND r.status <> 'returned')""" if latest else "NULL::date"
-    # The mean of the most recently reported units' values ("latest" aggregation).
-    latest_mean = (
-        "SUM(p.fvalue) FILTER (WHERE p.as_of = p.newest)"
-        " / COUNT(*) FILTER (WHERE p.as_of = p.newest)" if latest else "NULL::float8"
-    )
-    pool = (
-        "(SELECT *, MAX(as_of) OVER (PARTITION BY target_id, day) AS newest FROM unit_values)"
-        if latest else "unit_values"
-    )
     kept = f"""
     UNION ALL
     SELECT k.commune_id, k.target_id, k.date, k.value, k.value::float8, {as_of},
            u.population
-      FROM {ctd} k JOIN communes_commune u ON u.id = k.commune_id
-     WHERE u.province_id = %(province)s AND NOT (k.commune_id = ANY(%(communes)s))
+      FROM communes_commune u
+      JOIN {ctd} k ON k.commune_id = u.id
+     WHERE u.province_id = %(province)s AND NOT (u.id = ANY(%(communes)s))
        AND k.target_id = ANY(%(counts)s) AND k.date BETWEEN %(first)s AND %(last)s
        AND k.value IS NOT NULL AND {_ACTIVE.format(u="u", day="k.date")}
     """ if incremental else ""
+    # The mean of the most recently reported units' values ("latest" aggregation of a count).
+    latest_rows = """
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (target_id, day) target_id, day, NULL::float8, NULL::bigint,
+               NULL::float8, NULL::bigint, total / units, NULL::bigint
+          FROM (SELECT target_id, day, as_of, SUM(fvalue) AS total, COUNT(*) AS units
+                  FROM unit_values WHERE target_id = ANY(%(latest)s) AND fvalue IS NOT NULL
+                 GROUP BY 1, 2, 3) by_date
+         ORDER BY target_id, day, as_of DESC
+    ) newest
+    """ if latest else ""
     # The comment leads so pg_stat_activity (1 kB of query text) shows what is running.
     return f"""
 /* rollups: INSERT INTO {ctd} ... SELECT, set-based target roll-up */
-WITH units AS (
-    SELECT id, population, active_from, active_until FROM communes_commune
+WITH units AS MATERIALIZED (
+    -- The units recomputed, and the days of first..last on which each is active.
+    SELECT id, population, GREATEST(active_from, %(first)s::date) AS series_from,
+           LEAST(COALESCE(active_until, %(last)s::date), %(last)s::date) AS series_to
+      FROM communes_commune
      WHERE province_id = %(province)s {only_units}
+       AND active_from <= %(last)s AND (active_until IS NULL OR active_until >= %(first)s)
 ),
 source AS (
-    -- Daily counts: one row per unit, count and day; the days before the calendar are
-    -- summed into its first day (their latest date kept as as_of).
-    SELECT r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date) AS day,
-           false AS cumulative, SUM(v.value) AS amount, MAX(r.date) AS as_of
-      FROM {value} v JOIN {report} r ON r.id = v.report_id
-      JOIN communes_commune c ON c.id = r.commune_id
-     WHERE c.province_id = %(province)s {only_reports}
-       AND v.target_id = ANY(%(running)s) AND r.status <> 'returned'
-       AND r.date BETWEEN %(year_start)s AND %(last)s
-     GROUP BY 1, 2, 3
+    -- What moves a unit's counts, one row per report: a daily count's amount; a cumulative
+    -- count's change since the unit's previous report (so that a running sum gives the
+    -- latest value). Reports before the unit's first day of the series count on that day
+    -- (daily counts summed into one row: after one submission, the series is two days).
+    SELECT r.commune_id, v.target_id, r.date AS day, v.value AS amount, r.date AS as_of
+      FROM units u
+      JOIN {report} r ON r.commune_id = u.id
+      JOIN {value} v ON v.report_id = r.id
+     WHERE v.target_id = ANY(%(running)s) AND r.status <> 'returned'
+       AND r.date BETWEEN u.series_from AND u.series_to
     UNION ALL
-    -- Cumulative counts: the latest value per calendar day (before it: its first day).
-    SELECT * FROM (
-        SELECT DISTINCT ON (r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date))
-               r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date), true, v.value,
-               r.date
-          FROM {value} v JOIN {report} r ON r.id = v.report_id
-          JOIN communes_commune c ON c.id = r.commune_id
-         WHERE c.province_id = %(province)s {only_reports}
-           AND v.target_id = ANY(%(cumulative)s) AND r.status <> 'returned'
-           AND r.date <= %(last)s
-         ORDER BY r.commune_id, v.target_id, GREATEST(r.date, %(first)s::date), r.date DESC
-    ) latest_values
+    SELECT r.commune_id, v.target_id, MIN(u.series_from), SUM(v.value), MAX(r.date)
+      FROM units u
+      JOIN {report} r ON r.commune_id = u.id
+      JOIN {value} v ON v.report_id = r.id
+     WHERE v.target_id = ANY(%(running)s) AND r.status <> 'returned'
+       AND r.date >= %(year_start)s AND r.date < u.series_from
+     GROUP BY r.commune_id, v.target_id
+    UNION ALL
+    SELECT commune_id, target_id, GREATEST(date, series_from),
+           value - COALESCE(LAG(value) OVER (PARTITION BY commune_id, target_id
+                                             ORDER BY date), 0),
+           date
+      FROM (SELECT r.commune_id, v.target_id, r.date, v.value, u.series_from
+              FROM units u
+              JOIN {report} r ON r.commune_id = u.id
+              JOIN {value} v ON v.report_id = r.id
+             WHERE v.target_id = ANY(%(cumulative)s) AND r.status <> 'returned'
+               AND r.date <= u.series_to) cumulative_values
 ),
-steps AS (
-    -- Per unit and count, the value from each reported day on: the running total of daily
-    -- counts, the reported value of cumulative ones; it holds until the next reported day.
-    SELECT commune_id, target_id, day, as_of,
-           CASE WHEN cumulative THEN amount
-                ELSE SUM(amount) OVER (PARTITION BY commune_id, target_id ORDER BY day) END
-               AS value,
-           LEAD(day) OVER (PARTITION BY commune_id, target_id ORDER BY day) AS next_day
-      FROM source
-),
-fresh AS (
-    -- Each step spread over its days: a lateral series per step, no join to plan.
-    SELECT s.commune_id, s.target_id, d.day::date AS day, s.value, s.as_of
-      FROM steps s
-     CROSS JOIN LATERAL generate_series(
-           s.day, COALESCE(s.next_day - 1, %(last)s::date), interval '1 day') AS d(day)
+series AS (
+    -- Every unit, count and active day (the calendar rows), among the rows that move the
+    -- counts: a running sum over both gives each day's value, and the last report's date.
+    SELECT commune_id, target_id, day, population, is_day,
+           SUM(amount) OVER w AS value, MAX(as_of) OVER w AS as_of
+      FROM (
+        SELECT commune_id, target_id, day, amount, as_of, NULL::int AS population,
+               false AS is_day
+          FROM source
+        UNION ALL
+        SELECT u.id, c.target_id, d.day::date, NULL, NULL, u.population, true
+          FROM units u
+         CROSS JOIN unnest(%(counts)s::int[]) AS c(target_id)
+         CROSS JOIN LATERAL generate_series(u.series_from, u.series_to, interval '1 day')
+               AS d(day)
+      ) moves
+    WINDOW w AS (PARTITION BY commune_id, target_id ORDER BY day)
 ),
 mine AS MATERIALIZED (
-    -- The recomputed units' values on their active days.
-    SELECT f.commune_id, f.target_id, f.day, f.value, f.value::float8 AS fvalue, f.as_of,
-           u.population
-      FROM fresh f JOIN units u ON u.id = f.commune_id
-     WHERE {_ACTIVE.format(u="u", day="f.day")}
+    -- The recomputed units' values on their active days (NULL before their first report).
+    SELECT commune_id, target_id, day, value, value::float8 AS fvalue, as_of, population
+      FROM series WHERE is_day
 ),
 unit_values AS (
     -- Every active unit's values, for the province figure.
     SELECT * FROM mine
     {kept}
 ),
-grid AS NOT MATERIALIZED (
-    -- Every active unit, day and commune-reported target of the plan: one row each.
-    SELECT t.id AS target_id, u.id AS commune_id, cal.day::date AS day, t.aggregation,
-           t.direction, t.target_value, t.baseline, t.numerator_id, t.denominator_id
-      FROM targets_target t
-     CROSS JOIN units u
-     CROSS JOIN generate_series(%(start)s::date, %(last)s::date, interval '1 day') cal(day)
-     WHERE t.plan_id = %(plan)s AND t.source <> 'province'
-       AND {_ACTIVE.format(u="u", day="cal.day::date")}
+plan_targets AS (
+    SELECT id, aggregation, direction, target_value, baseline, numerator_id,
+           denominator_id, id = ANY(%(counts)s) AS counted
+      FROM targets_target
+     WHERE plan_id = %(plan)s AND source <> 'province'
 ),
 computed AS (
-    SELECT g.*, own.value AS amount, own.fvalue
-      FROM grid g
-      LEFT JOIN mine own
-        ON own.commune_id = g.commune_id AND own.target_id = g.target_id AND own.day = g.day
-     WHERE g.aggregation <> 'ratio'
+    -- A count of the plan: the unit's own series.
+    SELECT m.target_id, m.commune_id, m.day, m.value AS amount, m.fvalue
+      FROM mine m JOIN plan_targets t ON t.id = m.target_id
+     WHERE t.aggregation <> 'ratio' AND m.day >= %(start)s
     UNION ALL
-    SELECT g.*, NULL,
+    -- A rate: the unit's numerator over its denominator, both counted the same days.
+    SELECT t.id, n.commune_id, n.day, NULL,
            CASE WHEN n.fvalue IS NULL OR d.fvalue IS NULL OR d.fvalue = 0 THEN NULL
                 ELSE n.fvalue / d.fvalue * 100 END
-      FROM grid g
-      LEFT JOIN mine n
-        ON n.commune_id = g.commune_id AND n.target_id = g.numerator_id AND n.day = g.day
-      LEFT JOIN mine d
-        ON d.commune_id = g.commune_id AND d.target_id = g.denominator_id AND d.day = g.day
-     WHERE g.aggregation = 'ratio'
+      FROM plan_targets t
+      JOIN mine n ON n.target_id = t.numerator_id
+      JOIN mine d ON d.target_id = t.denominator_id AND d.commune_id = n.commune_id
+                 AND d.day = n.day
+     WHERE t.aggregation = 'ratio' AND n.day >= %(start)s
+    UNION ALL
+    -- Any other commune-reported target (none once targets pass their checks): no value.
+    SELECT t.id, u.id, d.day::date, NULL, NULL
+      FROM plan_targets t CROSS JOIN units u
+     CROSS JOIN LATERAL generate_series(GREATEST(u.series_from, %(start)s::date), u.series_to,
+                                        interval '1 day') AS d(day)
+     WHERE t.aggregation <> 'ratio' AND NOT t.counted
 ),
 shares AS (
-    SELECT t.*, {_completion("t.fvalue")} AS share FROM computed t
+    SELECT c.*, t.aggregation, {_completion("c.fvalue")} AS share
+      FROM computed c JOIN plan_targets t ON t.id = c.target_id
 ),
 written AS (
     INSERT INTO {ctd} (target_id, commune_id, date, value, completion, updated_at)
@@ -191,13 +217,11 @@ written AS (
            CASE WHEN aggregation = 'ratio' THEN {_half_even("fvalue", 4)} ELSE amount END,
            {_half_even("share", 4)}, %(now)s
       FROM shares
-     ORDER BY day, target_id, commune_id  -- one order for every writer: no deadlocks
-        ON CONFLICT (target_id, commune_id, date) DO UPDATE
-       SET value = EXCLUDED.value, completion = EXCLUDED.completion,
-           updated_at = EXCLUDED.updated_at
-     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
-     WHERE ({ctd}.value, {ctd}.completion)
-           IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)
+     -- In the order the running sums produced them, which is the unique index's (unit,
+     -- target, date): no sort, and neighbouring index pages. No deadlock for want of one
+     -- order either: the plan's advisory lock lets one roll-up of a plan write at a time,
+     -- and different plans never write the same rows.
+    {upsert}
 ),
 counted AS (
     SELECT COUNT(*) AS rows FROM shares
@@ -206,12 +230,14 @@ counted AS (
 SELECT NULL::int, NULL::date, NULL::float8, NULL::bigint, NULL::float8, NULL::bigint,
        NULL::float8, (SELECT rows FROM counted)
 UNION ALL
-SELECT p.target_id, p.day, SUM(p.fvalue), COUNT(*),
-       SUM(p.fvalue * p.population::float8) FILTER (WHERE p.population > 0),
-       SUM(p.population) FILTER (WHERE p.population > 0),
-       {latest_mean}, NULL
-  FROM {pool} p
+SELECT target_id, day, SUM(fvalue), COUNT(fvalue),
+       SUM(fvalue * population::float8) FILTER (WHERE population > 0),
+       SUM(population) FILTER (WHERE population > 0 AND fvalue IS NOT NULL),
+       NULL::float8, NULL::bigint
+  FROM unit_values
  GROUP BY 1, 2
+HAVING COUNT(fvalue) > 0
+{latest_rows}
 """
 
 
@@ -245,38 +271,56 @@ def _columns(rows: list, names: tuple[str, ...]) -> list[list]:
 
 
 def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None:
-    """TargetDay and PlanDay rows written with one set-based upsert each."""
+    """TargetDay and PlanDay rows written with one set-based upsert each. Every row is
+    rewritten, unchanged or not: `updated_at` of TargetDay tells the nightly job
+    (`first_stale_day`) that the day's inputs were rolled up."""
     now = timezone.now()
+    target_day, plan_day = TargetDay._meta.db_table, PlanDay._meta.db_table
     target_rows.sort(key=lambda r: (r.date, r.target_id))
     plan_rows.sort(key=lambda r: (r.date, r.plan_id))
+    statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
     with connection.cursor() as cursor:
+        # Both in one round trip (the parameters are bound on the client).
         cursor.execute(
             f"""
-            INSERT INTO {TargetDay._meta.db_table}
-                   (target_id, date, value, completion_percent, projected_value, status,
-                    updated_at)
-            SELECT *, %s FROM unnest(%s::int[], %s::date[], %s::numeric[], %s::numeric[],
-                                     %s::numeric[], %s::text[])
+            INSERT INTO {target_day}
+                   (target_id, date, value, exact_value, completion_percent,
+                    projected_value, status, updated_at)
+            SELECT *, %s FROM unnest(%s::int[], %s::date[], %s::numeric[], %s::float8[],
+                                     %s::numeric[], %s::numeric[], %s::text[])
                 ON CONFLICT (target_id, date) DO UPDATE
-               SET value = EXCLUDED.value, completion_percent = EXCLUDED.completion_percent,
+               SET value = EXCLUDED.value, exact_value = EXCLUDED.exact_value,
+                   completion_percent = EXCLUDED.completion_percent,
                    projected_value = EXCLUDED.projected_value, status = EXCLUDED.status,
-                   updated_at = EXCLUDED.updated_at
-            """,
-            [now, *_columns(target_rows, ("target_id", "date", "value",
-                                          "completion_percent", "projected_value", "status"))],
-        )
-        statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
-        cursor.execute(
-            f"""
-            INSERT INTO {PlanDay._meta.db_table} (plan_id, date, {", ".join(statuses)},
-                                                  updated_at)
+                   updated_at = EXCLUDED.updated_at;
+            INSERT INTO {plan_day} (plan_id, date, {", ".join(statuses)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], {", ".join(["%s::int[]"] * 7)})
                 ON CONFLICT (plan_id, date) DO UPDATE
                SET {", ".join(f"{s} = EXCLUDED.{s}" for s in statuses)},
                    updated_at = EXCLUDED.updated_at
             """,
-            [now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
+            [now, *_columns(target_rows, ("target_id", "date", "value", "exact_value",
+                                          "completion_percent", "projected_value", "status")),
+             now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
         )
+
+
+def _stored_history(
+    cursor, target_ids: list[int], first: dt.date, start: dt.date
+) -> dict[tuple[int, dt.date], float | None] | None:
+    """The province values of first..start-1 as stored (unrounded, `TargetDay.exact_value`),
+    or None when a day of a target has no row yet (its first roll-up is a full one)."""
+    if start <= first or not target_ids:
+        return None
+    cursor.execute(
+        f"SELECT target_id, date, exact_value FROM {TargetDay._meta.db_table} "
+        "WHERE target_id = ANY(%s) AND date BETWEEN %s AND %s",
+        [target_ids, first, start - dt.timedelta(days=1)],
+    )
+    stored = {(target_id, day): value for target_id, day, value in cursor.fetchall()}
+    if len(stored) < len(target_ids) * (start - first).days:
+        return None
+    return stored
 
 
 def rollup_plan(
@@ -289,10 +333,11 @@ def rollup_plan(
     count_ids = {t.pk for t in targets if t.source == Target.Source.COMMUNE_DAILY}
     count_ids |= {t.numerator_id for t in targets if t.numerator_id}
     count_ids |= {t.denominator_id for t in targets if t.denominator_id}
-    cumulative = set(
-        Target.objects.filter(pk__in=count_ids, is_cumulative=True).values_list("pk", flat=True)
-    )
     plan_ids = {t.pk for t in targets}
+    cumulative = {t.pk for t in targets if t.pk in count_ids and t.is_cumulative}
+    if count_ids - plan_ids:
+        cumulative |= set(Target.objects.filter(
+            pk__in=count_ids - plan_ids, is_cumulative=True).values_list("pk", flat=True))
     # The stored rows of other units only hold the plan's own targets: a rate counting
     # another plan's counts (never imported that way) falls back to recomputing every unit.
     incremental = commune_ids is not None and count_ids <= plan_ids
@@ -301,21 +346,45 @@ def rollup_plan(
         "year_start": dt.date(plan.year, 1, 1), "first": first, "start": start, "last": end,
         "running": sorted(count_ids - cumulative), "cumulative": sorted(cumulative),
         "counts": sorted(count_ids), "now": timezone.now(),
-        "latest": sorted(t.pk for t in targets if t.aggregation == Target.Aggregation.LATEST),
+        # Province-level targets combine measurements, not units: only counts ask.
+        "latest": sorted(t.pk for t in targets
+                         if t.aggregation == Target.Aggregation.LATEST and t.pk in count_ids),
     }
+    reported = [t.pk for t in targets if t.source != Target.Source.PROVINCE]
     with connection.cursor() as cursor:
         # One roll-up of a plan at a time: after one submission the province figure reads the
         # other units' stored rows, so a roll-up must see the rows another one is writing
         # (it waits for its commit; the next statement's snapshot then includes them).
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PLAN_LOCK, plan.pk])
-        # Sorts of a year of unit-days fit in memory (the default 4 MB spills to disk);
-        # LOCAL: for this transaction only.
-        # JIT compilation costs seconds and never pays off on these statements.
-        cursor.execute("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off")
-        cursor.execute(_statement(incremental, latest=bool(params["latest"])), params)
+        # Sorts of a year of unit-days fit in memory (the default 4 MB spills to disk); JIT
+        # compilation costs seconds and never pays off here; both for this transaction only.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s), set_config('work_mem', '64MB', true), "
+            "set_config('jit', 'off', true)", [PLAN_LOCK, plan.pk],
+        )
+        # After one submission the province values before `start` did not change: the trend
+        # reads them as the last roll-up stored them, and only start..end is recomputed from
+        # the units (the province's other units' rows of two days, not of the whole window).
+        history = _stored_history(cursor, reported, first, start) if incremental else None
+        if history is not None:
+            params["first"] = start
+        cursor.execute(
+            f"SELECT NOT EXISTS (SELECT FROM {CommuneTargetDay._meta.db_table} "
+            "WHERE date BETWEEN %s AND %s AND target_id = ANY(%s))", [start, end, reported],
+        )
+        fresh = cursor.fetchone()[0]
+        cursor.execute(
+            _statement(incremental, latest=bool(params["latest"]), fresh=fresh), params
+        )
         rows = cursor.fetchall()
     written = next(row[7] for row in rows if row[0] is None)
-    aggregates = {(row[0], row[1]): row[2:7] for row in rows if row[0] is not None}
+    aggregates = {
+        (row[0], row[1]): list(row[2:7]) for row in rows
+        if row[0] is not None and row[3] is not None
+    }
+    for target_id, day, *figures, _ in rows:
+        if target_id is not None and figures[1] is None:
+            # The "latest" mean of a count, beside its other aggregates.
+            aggregates[(target_id, day)][4] = figures[4]
     measured = measurements(targets, first, end)
     province: dict[int, dict[dt.date, float | None]] = {}
     days = [first + dt.timedelta(days=n) for n in range((end - first).days + 1)]
@@ -324,7 +393,11 @@ def rollup_plan(
             series = measured.get(target.pk, {})
             province[target.pk] = {day: series.get(day) for day in days}
         else:
-            province[target.pk] = {day: _province_value(target, aggregates, day) for day in days}
+            province[target.pk] = {
+                day: history[(target.pk, day)] if history and day < start
+                else _province_value(target, aggregates, day)
+                for day in days
+            }
     target_rows, plan_rows = judge_plan(plan, targets, province, start, end)
     _upsert_days(target_rows, plan_rows)
     return written, len(target_rows), len(plan_rows)
