@@ -1,18 +1,17 @@
 """Every route of the URL configuration × every kind of person: the answer written down per cell.
 
-People (columns): an anonymous visitor, the focal point of unit A, the focal point of unit B
-(same province P, Quang Ninh), an official and an administrator of P, an official of another
-province Q, and a national account. Rows: every route, GET and POST, its path filled with
-objects of A, of B and of Q (province-level objects: of P and of Q). A new route without rows
-fails `test_every_route_has_its_rows`, so no view escapes the matrix.
+Columns (people): anonymous, the focal point of unit A, the focal point of unit B (same province
+P, Quang Ninh), an official of P, an administrator of P, an official of another province Q, a
+national account. Rows: every route, GET and POST, its path filled with objects of A, of B and
+of Q (`of`; province-level objects: of P and of Q; `-`: no object, or one every province
+shares). A new route without its rows fails `test_every_route_has_its_rows`, so no view escapes
+the matrix.
 
-Columns: anonymous, focal point of A, of B, official of P, administrator of P, official of Q,
-national account. `of`: whose objects fill the path (`-`: none, or objects every province
-shares). Answers: `login` (a redirect to the login page; the admin's own for admin routes), a
-status code, `302` for any other redirect. A refused POST (login, 401, 403, 404, 405, 415)
-changes nothing in the database, and a POST to a route that only reads changes nothing
-whatever it answers. Django's admin answers an object it does not show with a redirect to its
-index (302), not a 404.
+Answers: `login` (a redirect to the login page; the admin's own for admin routes), a status
+code, `302` for any other redirect. A refused POST (login, 401, 403, 404, 405, 415) changes
+nothing in the database, and a POST to a route that only reads changes nothing whatever it
+answers. Django's admin answers an object it does not show with a redirect to its index (302),
+not a 404.
 
 The admin is covered by its index, its login and logout and one model's list and change page
 (reports, with A's, B's and Q's reports); tests/test_scope.py opens every other change list as
@@ -203,11 +202,8 @@ two_factor_verify                    -  POST | login 302   302   302   302   302
 """
 
 # Admin routes in the matrix (the rest of the admin: see the module's docstring).
-ADMIN_ROUTES = {
-    "admin:index": (), "admin:login": (), "admin:logout": (),
-    "admin:reports_dailyreport_changelist": (),
-    "admin:reports_dailyreport_change": ("object_id",),
-}
+ADMIN_ROUTES = {"admin:index", "admin:login", "admin:logout",
+                "admin:reports_dailyreport_changelist", "admin:reports_dailyreport_change"}
 
 # What fills each path parameter, by route: a unit (A, B, Q), a report, a notice, or a
 # province-level object (P, Q). A new route with parameters must be named here.
