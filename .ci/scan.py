@@ -142,13 +142,15 @@ for step in (["migrate", "--noinput", "--verbosity", "0"], ["load_quangninh"],
 device = TOTPDevice.objects.create(user=User.objects.get(username="official"), name="scan",
                                    confirmed=True)
 print("KEY", device.key)
+from reports.models import DailyReport
+print("REPORT", DailyReport.objects.filter(status="submitted").latest("date", "pk").pk)
 """
 
 
-def prepare(env: dict) -> str:
+def prepare(env: dict) -> tuple[str, str]:
     """Migrate, load Quang Ninh, seed 7 days, roll up and give the demo official an
     authenticator, while the static files are collected (hashed and compressed, as `make serve`
-    does) beside; return the official's TOTP key."""
+    does) beside; return the official's TOTP key and a submitted report's id."""
     started = time.monotonic()
     collecting = subprocess.Popen(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
@@ -162,7 +164,9 @@ def prepare(env: dict) -> str:
     if collecting.returncode != 0:
         sys.exit(f"scan: collectstatic failed:\n{collected}")
     log(f"static files collected in {time.monotonic() - started:.0f} s")
-    return next(line.split()[1] for line in output.splitlines() if line.startswith("KEY "))
+    found = dict(line.split()[:2] for line in output.splitlines()
+                 if line.startswith(("KEY ", "REPORT ")))
+    return found["KEY"], found["REPORT"]
 
 
 def certificate(workdir: Path) -> tuple[Path, Path]:
@@ -257,7 +261,7 @@ sys.exit(wapiti_main())
 """
 
 
-def scan(base: str, cookies: Path, workdir: Path) -> None:
+def scan(base: str, cookies: Path, workdir: Path, report: str) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.unlink(missing_ok=True)
     command = [
@@ -266,6 +270,10 @@ def scan(base: str, cookies: Path, workdir: Path) -> None:
         "--store-session", str(workdir / "wapiti-session"),
         "--store-config", str(workdir / "wapiti-config"),
         "-c", str(cookies), "-m", MODULES,
+        # The pages with forms first (a report's return form, the 2FA page, the filters), so
+        # that a short crawl reaches them.
+        "-s", f"{base}/reports/{report}/", "-s", f"{base}/accounts/2fa/",
+        "-s", f"{base}/reports/", "-s", f"{base}/compliance/",
         # Logging out would end the scan's session (the form is in every page's header).
         "-x", f"{base}/accounts/logout/*", "-x", f"{base}/admin/logout/*",
         "--max-scan-time", str(CRAWL_SECONDS), "--max-attack-time", str(ATTACK_SECONDS),
@@ -295,14 +303,14 @@ def main() -> int:
     try:
         with ThrowawayDatabase(workdir) as database:
             env = environment(workdir, database.url)
-            totp_key = prepare(env)
+            totp_key, report = prepare(env)
             port = free_port()
             base = f"https://127.0.0.1:{port}"
             server = serve(env, port, *certificate(workdir), workdir)
             cookies = workdir / "cookies.json"
             cookie_file(log_in(base, totp_key), cookies)
             log(f"signed in as official (password + TOTP), scanning {base}")
-            scan(base, cookies, workdir)
+            scan(base, cookies, workdir, report)
             server.terminate()
             server.wait(timeout=30)
             server = None
