@@ -17,34 +17,6 @@ def ignore_browser_language(get_response):
     return middleware
 
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        # plotly.js sets style attributes on the elements it draws.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
-
-
-def content_security_policy(get_response):
-    """Only our own scripts run: no CDN, no inline script, no third-party code."""
-
-    def middleware(request):
-        response = get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        return response
-
-    return middleware
-
-
 def private_pages_are_not_stored(get_response):
     """Pages and exports for a signed-in account hold names, phone numbers and e-mails: no
     shared cache or browser disk may keep them (`Cache-Control: private, no-store`). Responses

@@ -5,6 +5,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -55,3 +56,23 @@ def test_production_serves_https_only_with_secure_cookies():
     )
     expected = "True True True True ('HTTP_X_FORWARDED_PROTO', 'https')"
     assert expected in result.stdout, result.stdout + result.stderr
+
+
+def test_the_language_cookie_is_secure_in_production():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print('language cookie', s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        env={**clean_environment(), **PRODUCTION, "DJANGO_SETTINGS_MODULE": "dtmonitor.settings"},
+        cwd=settings.BASE_DIR,
+    )
+    assert "language cookie True True" in result.stdout, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_no_script_reads_the_language_cookie(client):
+    # Found by the wapiti scan (make scan): the language choice was readable by scripts.
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.cookies["django_language"]["httponly"] is True
