@@ -58,7 +58,7 @@ def _suite(name: str, *arguments):
 def main() -> int:
     args = _arguments()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dtmonitor.settings")
-    from benchmarks.pages import SERVER_ENV
+    from benchmarks.environment import SERVER_ENV
 
     # The same settings in this process (query counts) as in the gunicorn it starts.
     for key, value in SERVER_ENV.items():

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from core.tabular import link_keeping
 from rollups.progress import status_label
 
@@ -35,7 +36,7 @@ class TargetTable(tables.Table):
         verbose_name=_("Progress (%)"), attrs={"td": {"class": "num"}}, default="—"
     )
     current_status = StatusColumn(verbose_name=_("Status"))
-    deadline = tables.DateColumn(verbose_name=_("Deadline"), short=True)
+    deadline = DateColumn(verbose_name=_("Deadline"), short=True)
     responsible_agency = tables.Column(verbose_name=_("Responsible agency"))
 
     class Meta:

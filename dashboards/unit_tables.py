@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from core.tabular import link_keeping
 
 from .compliance import RateColumn
@@ -19,7 +20,7 @@ class CommuneTable(tables.Table):
                               attrs={"td": {"class": "num"}})
     reporting_rate = RateColumn(verbose_name=_("Reporting rate (30 days)"))
     on_time_rate = RateColumn(verbose_name=_("On-time rate (30 days)"))
-    last_report = tables.DateColumn(verbose_name=_("Last report"), short=True, default="—")
+    last_report = DateColumn(verbose_name=_("Last report"), short=True, default="—")
 
     class Meta:
         template_name = "django_tables2/table.html"
