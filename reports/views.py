@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
+from communes.access import province_for
 from communes.models import Commune
 from core.numbers import format_number
 from targets.models import Target
@@ -293,11 +294,17 @@ def return_report(request, pk: int):
 
 @login_required
 def report_list(request):
-    """Read-only list of the reports the user may see, filtered by unit, dates and status."""
-    queryset = DailyReport.objects.visible_to(request.user).select_related(
-        "commune", "submitted_by"
-    )
+    """Read-only list of the reports the user may see, filtered by unit, dates and status, in
+    the province the page is about (`province_for`: a national account's `?province=`, else the
+    user's own), like every dashboard: one province's reports, not the country's million."""
+    province = province_for(request)
+    queryset = DailyReport.objects.visible_to(request.user).filter(
+        commune__province=province
+    ).select_related("commune", "submitted_by")
     filterset = DailyReportFilter(request.GET, queryset=queryset, request=request)
+    # The unit filter offers that province's units only (a national account sees 3,321).
+    units = filterset.filters["commune"]
+    units.queryset = units.get_queryset(request).filter(province=province)
     table = DailyReportTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/list.html", {"filter": filterset, "table": table})
