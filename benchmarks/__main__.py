@@ -43,7 +43,12 @@ def _arguments() -> argparse.Namespace:
 
 def _suite(name: str, *arguments):
     """A suite's results, or a one-line note when its module has no `measure` yet."""
-    module = importlib.import_module(f"benchmarks.{name}")
+    try:
+        module = importlib.import_module(f"benchmarks.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"benchmarks.{name}":
+            raise
+        module = None
     measure = getattr(module, "measure", None)
     if measure is None:
         print(f"-- {name}: benchmarks/{name}.py has no measure() yet, skipped", flush=True)

@@ -94,7 +94,12 @@ def record_query_counts(scale: str, results: list[Result]) -> None:
 
 def measure(ctx: Context, base_url: str, only: str | None = None) -> list[Result]:
     other = _recorded().get(OTHER_SCALE[ctx.scale], {})
-    results = []
+    # A yardstick for the machine: the login page reads no data, so its time is the server's
+    # floor (Django's middleware, a template, the loopback); on a busy machine it says by how
+    # much every figure below is inflated.
+    floor, _ = median_p95(time_page(requests.Session(), f"{base_url}/accounts/login/",
+                                    ctx.repeat))
+    results = [Result("baseline: login page (no data)", "median, real HTTP", floor * 1000, "ms")]
     for account in scenarios.accounts():
         pages = [page for page in account.pages if not only or only in page.name]
         if not pages:
