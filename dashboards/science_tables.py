@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from core.tabular import NumberColumn
 
 
@@ -13,11 +14,11 @@ class ScienceTaskTable(tables.Table):
     field = tables.Column(verbose_name=_("Field"))
     kind = tables.Column(verbose_name=_("Transitional or new"))
     approval_decision = tables.Column(verbose_name=_("Approval decision"))
-    approved_on = tables.DateColumn(verbose_name=_("Approved on"), short=True)
+    approved_on = DateColumn(verbose_name=_("Approved on"), short=True)
     host_organisation = tables.Column(verbose_name=_("Host organisation"))
     receiving_unit = tables.Column(verbose_name=_("Unit receiving the results"))
-    start_date = tables.DateColumn(verbose_name=_("Start"), short=True)
-    end_date = tables.DateColumn(verbose_name=_("End"), short=True)
+    start_date = DateColumn(verbose_name=_("Start"), short=True)
+    end_date = DateColumn(verbose_name=_("End"), short=True)
     budget = NumberColumn(verbose_name=_("Budget (VND)"))
     stage = tables.Column(verbose_name=_("Stage"))
     results_applied = tables.BooleanColumn(verbose_name=_("Results applied"))

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from core.tabular import NumberColumn, link_keeping
 from rollups.progress import status_label
 
@@ -31,7 +32,7 @@ class TargetTable(tables.Table):
     current_value = NumberColumn(verbose_name=_("Current value"))
     current_completion = NumberColumn(verbose_name=_("Progress (%)"))
     current_status = StatusColumn(verbose_name=_("Status"))
-    deadline = tables.DateColumn(verbose_name=_("Deadline"), short=True)
+    deadline = DateColumn(verbose_name=_("Deadline"), short=True)
     responsible_agency = tables.Column(verbose_name=_("Responsible agency"))
     # Exports only (last, so the columns before keep their places): the unit of the target
     # and current values, which the page writes after each value ("%" or "số lượng").

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn
 from core.tabular import NumberColumn, link_keeping
 
 from .compliance import RateColumn
@@ -22,7 +23,7 @@ class CommuneTable(tables.Table):
                                 export_header=_("Reporting rate, 30 days (%)"))
     on_time_rate = RateColumn(verbose_name=_("On-time rate (30 days)"),
                               export_header=_("On-time rate, 30 days (%)"))
-    last_report = tables.DateColumn(verbose_name=_("Last report"), short=True, default="—")
+    last_report = DateColumn(verbose_name=_("Last report"), short=True, default="—")
     readiness_items = NumberColumn(verbose_name=_("Readiness: items on the checklist"),
                                    accessor="pk", orderable=False, visible=False)
 

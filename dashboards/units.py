@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import FilteredRelation, Max, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from core.tabular import Chart
@@ -22,9 +22,14 @@ def with_reporting(communes: QuerySet, today: dt.date, days: int = RATE_DAYS) ->
     `days` days (`rollups.rates`: days not yet due are not owed), and `last_report` (date of
     the latest report ever)."""
     start, end = today - dt.timedelta(days=days - 1), today
-    counted = communes.annotate(**rates.count_annotations(
-        "reporting_days", "reporting_days__", rates.window(start, end, "reporting_days__")
-    ))
+    # The window goes in the join's ON clause, not only in the counts' FILTER: otherwise every
+    # unit-day ever rolled up is joined (a whole-table scan of CommuneDay at national scale,
+    # 450 ms for 54 units) and the window is applied afterwards.
+    counted = communes.annotate(
+        window_days=FilteredRelation(
+            "reporting_days", condition=rates.window(start, end, "reporting_days__")
+        ),
+    ).annotate(**rates.count_annotations("window_days", "window_days__"))
     last = CommuneDay.objects.filter(commune=OuterRef("pk"), report__isnull=False).order_by("-date")
     return counted.annotate(
         **rates.rate_annotations(), last_report=Subquery(last.values("date")[:1]),

@@ -3,18 +3,20 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from core.columns import DateColumn, DateTimeColumn
+
 from .models import DailyReport
 
 
 class DailyReportTable(tables.Table):
-    date = tables.DateColumn(
+    date = DateColumn(
         verbose_name=_("Report date"), linkify=("reports:detail", {"pk": tables.A("pk")})
     )
     commune = tables.Column(verbose_name=_("Unit"), order_by=("commune__name",))
     status = tables.Column(verbose_name=_("Status"))
     is_late = tables.BooleanColumn(verbose_name=_("Late"))
-    submitted_at = tables.DateTimeColumn(verbose_name=_("First submitted"))
-    updated_at = tables.DateTimeColumn(verbose_name=_("Last changed"))
+    submitted_at = DateTimeColumn(verbose_name=_("First submitted"))
+    updated_at = DateTimeColumn(verbose_name=_("Last changed"))
     submitted_by = tables.Column(verbose_name=_("Submitted by"))
 
     class Meta:

@@ -306,9 +306,9 @@ def return_report(request, pk: int):
 
 @login_required
 def report_list(request):
-    """Read-only list of the reports the user may see, filtered by unit, dates and status, for
-    one province at a time: their own, or the one a national account picked (`?province=`,
-    carried by the filters, pages and downloads)."""
+    """Read-only list of the reports the user may see, filtered by unit, dates and status, in
+    the province the page is about (`province_for`: a national account's `?province=`, else the
+    user's own), like every dashboard: one province's reports, not the country's million."""
     province = province_for(request)
     queryset = DailyReport.objects.visible_to(request.user).filter(
         commune__province=province

@@ -53,10 +53,14 @@ def plan_completions(plans, day: dt.date | None = None) -> dict[int, PlanComplet
     roll-ups, one more only if some plan has none yet, whatever the number of plans."""
     day = day or timezone.localdate()
     plan_ids = [plan.pk for plan in plans]
-    latest = PlanDay.objects.filter(plan=OuterRef("plan"), date__lte=day).order_by("-date")
-    rows = PlanDay.objects.filter(
-        plan_id__in=plan_ids, date=Subquery(latest.values("date")[:1])
-    ) if plan_ids else []
+    # Each plan's latest row, looked up once per plan (an index scan backwards). Correlating
+    # on the roll-up rows instead ran the lookup for every row of every plan: 11,356 lookups,
+    # 100 ms, for the 34 provinces' year.
+    latest = PlanDay.objects.filter(plan=OuterRef("pk"), date__lte=day).order_by("-date")
+    latest_rows = Plan.objects.filter(pk__in=plan_ids).annotate(
+        row=Subquery(latest.values("pk")[:1])
+    ).values("row")
+    rows = PlanDay.objects.filter(pk__in=Subquery(latest_rows)) if plan_ids else []
     completions = {}
     for row in rows:
         counts = {status.value: getattr(row, status.value) for status in STATUS_ORDER}

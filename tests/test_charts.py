@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 
 from django.core.management import call_command
+from django.template import engines
 from django.utils import translation
 
+from core.tabular import Chart
 from dashboards import charts
 from reports.models import ReportOutcome
 from targets.models import TargetStatus
@@ -217,3 +219,47 @@ def test_short_labels_cut_at_a_word_and_wrap():
     wrapped = charts.wrapped_label(LONG, width=20, lines=2)
     assert wrapped.count("<br>") == 1 and wrapped.endswith("…")
     assert all(len(line) <= 20 for line in wrapped.split("<br>"))
+
+
+def test_a_figure_is_built_once_per_data_and_language(monkeypatch):
+    """Built figures are cached by what they are built from: the same rows give the cached
+    figure without running plotly again; other rows or another language build a new one."""
+    built = []
+    real_finish = charts._finish
+
+    def counting_finish(*args, **kwargs):
+        built.append(args[1])
+        return real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "_finish", counting_finish)
+    rows = [{"unit": "Xã An", "reporting_rate": 90.0, "on_time_rate": 80.0}]
+    first = charts.compliance_ranking(rows)
+    assert charts.compliance_ranking([dict(row) for row in rows]) == first
+    assert len(built) == 1
+    changed = charts.compliance_ranking([{**rows[0], "on_time_rate": 70.0}])
+    assert changed["data"][0]["x"] == [70.0] and len(built) == 2
+    with translation.override("en"):
+        english = charts.compliance_ranking(rows)
+    assert english["title"] != first["title"] and len(built) == 3
+    # A caller changing its copy does not change the cached figure.
+    first["title"] = "changed"
+    assert charts.compliance_ranking(rows)["title"] != "changed"
+
+
+def test_chart_data_table_renders_each_cell_as_the_template_would():
+    loop = engines["django"].from_string(
+        '{% load i18n %}{% for row in chart.rows %}<tr>{% for cell in row %}<td>'
+        '{% if cell is None %}—{% else %}{{ cell }}{% endif %}</td>{% endfor %}</tr>'
+        '{% empty %}<tr><td colspan="'
+        '{{ chart.headers|length }}">{% translate "No data yet." %}</td></tr>{% endfor %}')
+    tag = engines["django"].from_string("{% load chart_tables %}{% chart_table_body chart %}")
+    for chart in (
+        Chart("cells", {}, ["a", "b"], [
+            ["<b>Xã & An</b>", 1234567.5, dt.date(2026, 1, 2)],
+            [None, 95.5, dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)],
+        ]),
+        Chart("empty", {}, ["a", "b"], []),
+    ):
+        for language in ("vi", "en"):
+            with translation.override(language):
+                assert tag.render({"chart": chart}) == loop.render({"chart": chart})

@@ -22,7 +22,7 @@ from django.utils import timezone
 from communes import roles
 from communes.loaders import regions
 from communes.models import Commune, Province, User
-from reports.models import ReportOutcome
+from reports.models import DailyReport, ReportOutcome
 from rollups.models import CommuneDay, PlanDay, TargetDay
 from targets.models import Pillar, Plan, Target, TargetStatus
 
@@ -290,6 +290,7 @@ def _dashboard_urls(derived_pk: int, unit_code: str, national_view: bool) -> lis
         reverse("communes:list") + q, reverse("communes:list") + q + f"{sep}_export=csv",
         reverse("communes:detail", args=[unit_code]) + q,
         reverse("compliance:index") + q, reverse("compliance:index") + q + f"{sep}_export=csv",
+        reverse("reports:list") + q,
     ]
     if national_view:
         urls += [reverse("national:index"), reverse("national:index") + "?_export=xlsx",
@@ -324,3 +325,21 @@ def test_dashboard_query_counts_are_equal_with_1_and_34_provinces(client, reques
             make_province(code, today, units=2, days=8)
     assert Province.objects.count() == 34
     assert _query_counts(client, urls) == one
+
+
+def test_reports_list_shows_the_picked_province_only(client, national, commune_a):
+    """The daily reports list follows the province picker like every other page: a national
+    account reads one province's reports (and picks among its units), not the whole country's
+    million rows at once."""
+    today = timezone.localdate()
+    other = make_province("01", today, units=2)
+    for unit in (commune_a, other.communes.first()):
+        DailyReport.objects.create(commune=unit, date=today, submitted_at=timezone.now())
+    client.force_login(national)
+    page = client.get(reverse("reports:list") + "?province=22").content.decode()
+    table = page.split("<tbody")[1]
+    assert commune_a.name in table and "tỉnh 01" not in table
+    assert "Xã 1 tỉnh 01" not in page  # nor among the unit filter's choices
+    page = client.get(reverse("reports:list") + "?province=01").content.decode()
+    assert "Xã 1 tỉnh 01" in page.split("<tbody")[1] and commune_a.name not in page
+    assert client.get(reverse("reports:list") + "?province=99").status_code == 404
