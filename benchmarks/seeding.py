@@ -174,11 +174,12 @@ _Report = tuple[int, int, str, int, str, str, tuple[tuple[int, str], ...], tuple
 
 def _reports(provinces, start: dt.date, end: dt.date, rng: random.Random,
              first_id: int) -> list[_Report]:
+    # The seeded provinces keep the national rules and holidays (no provincial override).
     rules = ReportingSettings.current()
     tz = timezone.get_current_timezone()
     days = list(deadlines.date_range(start, end))
-    owed = set(deadlines.expected_days(start, end, rules))
-    due = {day: deadlines.deadline(day, rules) for day in days}
+    owed = set(deadlines.expected_days(start, end, rules=rules))
+    due = {day: deadlines.deadline(day, rules=rules) for day in days}
     midnight = {day: dt.datetime.combine(day, dt.time(), tzinfo=tz) for day in days}
     counts = _daily_counts()
     in_force = {

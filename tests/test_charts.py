@@ -232,7 +232,7 @@ def test_a_figure_is_built_once_per_data_and_language(monkeypatch):
         return real_finish(*args, **kwargs)
 
     monkeypatch.setattr(charts, "_finish", counting_finish)
-    rows = [{"unit": "Xã An", "reporting_rate": 90.0, "on_time_rate": 80.0}]
+    rows = [{"name": "Xã An", "code": "06685", "reporting_rate": 90.0, "on_time_rate": 80.0}]
     first = charts.compliance_ranking(rows)
     assert charts.compliance_ranking([dict(row) for row in rows]) == first
     assert len(built) == 1
