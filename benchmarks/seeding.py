@@ -177,6 +177,7 @@ def _reports(provinces, start: dt.date, end: dt.date, rng: random.Random,
     # The seeded provinces keep the national rules and holidays (no provincial override).
     rules = ReportingSettings.current()
     tz = timezone.get_current_timezone()
+    now = timezone.now()
     days = list(deadlines.date_range(start, end))
     owed = set(deadlines.expected_days(start, end, rules=rules))
     due = {day: deadlines.deadline(day, rules=rules) for day in days}
@@ -208,6 +209,8 @@ def _reports(provinces, start: dt.date, end: dt.date, rng: random.Random,
             hours = (15 + 25.8 * rng.random() if rng.random() < on_time_share
                      else 41.2 + 48 * rng.random())
             submitted_at = midnight[day] + dt.timedelta(hours=hours)
+            if submitted_at > now:  # a late report of the last days has not arrived yet
+                continue
             targets = in_force[(unit.province_id, day.year)]
             reports.append((
                 next_id, unit.pk, day.isoformat(), submitter, submitted_at.isoformat(),
