@@ -75,8 +75,6 @@ MIDDLEWARE = [
     # compressed ahead of time by WhiteNoise and never reach this middleware.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # Which requests may read from the replica, and which wrote (dtmonitor/db_router.py).
-    "dtmonitor.db_router.ReplicaMiddleware",
     "dtmonitor.middleware.ignore_browser_language",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,6 +127,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Dashboard reads from a PostgreSQL read replica, when one is configured: the router sends them
 # there, everything else (writes, report form, admin, API, tasks) to `default`
 # (dtmonitor/db_router.py; README, "Growing beyond one machine").
+REPLICA_MIDDLEWARE = "dtmonitor.db_router.ReplicaMiddleware"
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {
         **env.db("DATABASE_REPLICA_URL"), "ATOMIC_REQUESTS": False,
@@ -136,6 +135,12 @@ if env.str("DATABASE_REPLICA_URL", default=""):
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["dtmonitor.db_router.ReplicaRouter"]
+    # Which requests may read from the replica, and which wrote: after the session (the pin
+    # cookie), only when there is a replica (it watches every query of a request).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        REPLICA_MIDDLEWARE,
+    )
 # Seconds a browser reads from the primary after a request of it wrote (replica lag).
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -44,6 +44,18 @@ def replica_alias(transactional_db):
 def replica(replica_alias, settings):
     """The router that settings install when DATABASE_REPLICA_URL is set."""
     settings.DATABASE_ROUTERS = ["dtmonitor.db_router.ReplicaRouter"]
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(
+        middleware.index("django.contrib.sessions.middleware.SessionMiddleware") + 1,
+        settings.REPLICA_MIDDLEWARE,
+    )
+    settings.MIDDLEWARE = middleware
+
+
+def test_without_a_replica_no_request_pays_for_the_router(settings):
+    # Watching every query of every request and pinning writers is only worth it with a copy.
+    assert settings.REPLICA_MIDDLEWARE not in settings.MIDDLEWARE
+    assert not settings.DATABASE_ROUTERS
 
 
 def served(request):
