@@ -74,7 +74,9 @@ def machine() -> dict[str, str]:
          if line.startswith("MemTotal")), "0",
     )
     return {
-        "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        # UTC, named: Django sets the process's TZ to the deployment's zone (Hanoi time), and a
+        # table's time is compared with logs and notes written in UTC.
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "cores": str(os.cpu_count()),
         "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
         "load (1 min) at start": f"{os.getloadavg()[0]:.1f}",
