@@ -72,7 +72,9 @@ class FocalPoint(FastHttpUser):
                   "csrfmiddlewaretoken": login_token(login.text)},
             headers={"Referer": self.host + "/accounts/login/"},
         )
-        if "report-form" not in answer.text:  # lands on today's form when the login worked
+        # Lands on today's form when the login worked; a failed one (refused, timed out: no
+        # text) is recorded, and still counted below so that the others do not wait forever.
+        if "report-form" not in (answer.text or ""):
             RECORDS["logins_failed"].append([self.account["username"], answer.status_code])
         _logged_in += 1
         if _logged_in == len(PLAN["accounts"]):
