@@ -233,16 +233,18 @@ def _submit_locked(user, context, values, note, blockers, expected_version, now,
     commune, day = context.commune, context.day
     # Lock the report row only: `.first()` on the default ordering joined the unit and locked
     # its row too, in the opposite order to the roll-up's foreign-key checks (deadlocks under
-    # threaded workers). The same query says whether a revision already holds the key.
-    report = DailyReport.objects.select_for_update(of=("self",)).filter(commune=commune, date=day)
-    if key is not None:
-        report = report.annotate(replayed=Exists(
-            ReportRevision.objects.filter(report=OuterRef("pk"), idempotency_key=key)
-        ))
-    report = report.order_by("pk").first()
-    if getattr(report, "replayed", False):
-        # A retry is answered before anything else (the day may have closed since the first
-        # try); concurrent retries of one submission wait for the first on the row lock.
+    # threaded workers).
+    report = (
+        DailyReport.objects.select_for_update(of=("self",))
+        .filter(commune=commune, date=day).order_by("pk").first()
+    )
+    # A retry is answered before anything else (the day may have closed since the first try).
+    # Asked after the lock, in a statement of its own: concurrent retries of one submission
+    # wait for the first on the row lock, and only a new statement sees its revision (a
+    # subquery of the locking one would read the snapshot taken before the wait).
+    if key is not None and report is not None and ReportRevision.objects.filter(
+        report_id=report.pk, idempotency_key=key
+    ).exists():
         return _replay(commune, day, key)
     targets = _check(context, values, now)
     if report is None:

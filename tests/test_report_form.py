@@ -319,14 +319,14 @@ def test_a_correction_sent_by_the_script_costs_a_fixed_number_of_queries(
     client, focal_a, commune_a, clock, django_assert_max_num_queries
 ):
     """Session, user, the unit with the right to report for it, rules, targets; then the
-    transaction: the report locked with any revision holding the key, its values, the changed
+    transaction: the report locked, any revision holding the key, its values, the changed
     values and their history, the report and its history, the revision, its value changes,
     the roll-up request."""
     services.submit_report(focal_a, commune_a, MONDAY, values_for(1))
     client.force_login(focal_a)
     client.get(form_url(commune_a))  # the session's last-seen time is written once a minute
     data = form_data(version=1, amount="2", idempotency_key=str(uuid.uuid4()))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.post(form_url(commune_a), data, HTTP_ACCEPT="application/json")
     assert response.json()["status"] == "saved" and response.json()["version"] == 2
 
