@@ -1,13 +1,16 @@
 """Focal points of different units submitting their daily form, for `benchmarks.load`.
 
 Each simulated user is one unit's focal point (`bench-focal-<unit code>`). It logs in once
-through the real login form, then, like the form's own script on a phone (reports/offline.py),
-opens the form of a day and posts it with `Accept: application/json`, reading the version the
-server answers before its next correction of that day:
+through the real login form, then, like the form's own script on a phone (static/js/reports.js),
+opens the form of a day and posts it with `Accept: application/json`. Every submission costs
+one form page and one post, as on a phone: after a "saved" answer the script loads the form
+page again (it shows the confirmation), and the next correction is made from that page, on the
+version it shows:
 
 1. first submissions: every open day the seeding left unreported (today, gaps of the backfill
    window), one `GET` of the form each, then its `POST`;
-2. then corrections of the last of those days, each with changed values and a fresh key.
+2. then corrections of the last of those days, each one `GET` of the form (the page shown after
+   the previous save) and a `POST` with changed values and a fresh key.
 
 Users listed as `double` post every submission twice at once, with the same idempotency key and
 body (a double tap, or a retry racing its original): both answers must say "saved" with the
@@ -61,7 +64,6 @@ class FocalPoint(FastHttpUser):
         self.account = _accounts.pop(0)
         self.rng = random.Random(self.account["username"])
         self.days = list(self.account["days"])  # first submissions still to make
-        self.open: dict[str, dict] = {}  # day -> the fields of its form as last posted
         self._next = 0.0
         login = self.client.get("/accounts/login/", name="login (not timed)")
         answer = self.client.post(
@@ -70,7 +72,9 @@ class FocalPoint(FastHttpUser):
                   "csrfmiddlewaretoken": login_token(login.text)},
             headers={"Referer": self.host + "/accounts/login/"},
         )
-        if "report-form" not in answer.text:  # lands on today's form when the login worked
+        # Lands on today's form when the login worked; a failed one (refused, timed out: no
+        # text) is recorded, and still counted below so that the others do not wait forever.
+        if "report-form" not in (answer.text or ""):
             RECORDS["logins_failed"].append([self.account["username"], answer.status_code])
         _logged_in += 1
         if _logged_in == len(PLAN["accounts"]):
@@ -97,19 +101,15 @@ class FocalPoint(FastHttpUser):
             gevent.sleep(PLAN["duration"] + 3600)
             return
         self._next = time.monotonic() + PLAN["pacing"]
-        if self.days:
-            day = self.days.pop(0)
-            fields = self._open(day)
-            if fields is None:
-                return
-        else:
-            day = self.account["days"][-1]
-            fields = self.open[day]
-            fields["idempotency_key"] = str(uuid.uuid4())  # a new press of "submit"
+        day = self.days.pop(0) if self.days else self.account["days"][-1]
+        # The form page: opened for a first submission, shown again after each save.
+        fields = self._open(day)
+        if fields is None:
+            return
+        fields["idempotency_key"] = str(uuid.uuid4())  # a new press of "submit"
         for name in fields:
             if name.startswith("value_"):
                 fields[name] = str(self.rng.randint(0, 40))
-        self.open[day] = fields
         if self.account["double"]:
             posts = [gevent.spawn(self._post, day, fields) for _ in range(2)]
             gevent.joinall(posts)
@@ -147,8 +147,6 @@ class FocalPoint(FastHttpUser):
                       answer.get("replayed")]
             RECORDS["submissions"].append(record)
             if answer.get("status") == "saved":
-                # The next correction is made on the version the server answered.
-                fields["version"] = str(answer["version"])
                 response.success()
             else:
                 RECORDS["errors"].append([self.account["unit"], day, response.status_code,

@@ -26,8 +26,12 @@ def _rollup_task():
     return current_app.tasks[ROLLUP_TASK]
 
 
-def queue_rollup(commune_id: int, day: dt.date | str) -> bool:
-    """Nudge the roll-up of one unit-day now; True if the broker took it.
+def queue_rollup(
+    commune_id: int, day: dt.date | str, requested_at: dt.datetime | None = None
+) -> bool:
+    """Nudge the roll-up of one unit-day now; True if the broker took it. `requested_at` (the
+    time written in the outbox) lets the worker skip a nudge whose change an earlier, coalesced
+    roll-up already took.
 
     A broker that is down must not turn a saved report into an error page: the failure is
     logged and the outbox row waits for the sweeper."""
@@ -36,7 +40,11 @@ def queue_rollup(commune_id: int, day: dt.date | str) -> bool:
         # No publish retries and no result to track: with Redis down, `.delay()` kept a focal
         # point waiting ~19 s (result-backend reconnects); this fails in well under a second
         # (with CELERY_BROKER_TRANSPORT_OPTIONS' bounded retries).
-        _rollup_task().apply_async((commune_id, day_iso), retry=False, ignore_result=True)
+        _rollup_task().apply_async(
+            (commune_id, day_iso),
+            {"requested_at": requested_at.isoformat()} if requested_at else None,
+            retry=False, ignore_result=True,
+        )
     except Exception:  # kombu/redis raise many types; none may reach the user
         logger.exception(
             "roll-up of unit %s on %s not queued (broker unreachable?); it stays in the outbox "
@@ -49,9 +57,10 @@ def queue_rollup(commune_id: int, day: dt.date | str) -> bool:
 def request_rollup(commune_id: int, day: dt.date) -> None:
     """Record in the current transaction that this unit-day changed, then nudge its roll-up
     once the transaction commits (never for a rolled-back one)."""
+    now = timezone.now()
     RollupRequest.objects.bulk_create(
-        [RollupRequest(commune_id=commune_id, date=day, requested_at=timezone.now())],
+        [RollupRequest(commune_id=commune_id, date=day, requested_at=now)],
         update_conflicts=True, unique_fields=["commune", "date"], update_fields=["requested_at"],
     )
-    transaction.on_commit(lambda: queue_rollup(commune_id, day))
+    transaction.on_commit(lambda: queue_rollup(commune_id, day, now))
 

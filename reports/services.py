@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
@@ -21,7 +21,14 @@ from communes.models import Commune
 from targets.models import Target
 
 from . import deadlines
-from .models import DailyReport, DayUnlock, ReportRevision, ReportValue, ValueChange
+from .models import (
+    DailyReport,
+    DayUnlock,
+    ReportingSettings,
+    ReportRevision,
+    ReportValue,
+    ValueChange,
+)
 from .rollup_queue import request_rollup
 
 logger = logging.getLogger(__name__)
@@ -54,6 +61,46 @@ class SubmitResult:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class ReportDay:
+    """What the form page and a submission both need about one unit's day for one user, read
+    once per request (`report_day`): whether the user reports for the unit
+    (`Commune.objects.reportable_by`), the province's rules and the daily counts the unit
+    reports that day (`Target.objects.reported_for`), pillar first."""
+
+    user: object
+    commune: Commune
+    day: dt.date
+    may_report: bool
+    rules: ReportingSettings
+    targets: list[Target]
+
+    def is_open(self) -> bool:
+        """The user reports for the unit and the day may still be submitted."""
+        return self.may_report and deadlines.is_day_open(self.commune, self.day, rules=self.rules)
+
+
+def units_for(user):
+    """The units the user may see (`Commune.objects.visible_to`), each with `may_report`:
+    whether the user reports for it (`Commune.objects.reportable_by`), in the same query."""
+    reportable = Commune.objects.reportable_by(user).filter(pk=OuterRef("pk"))
+    return Commune.objects.visible_to(user).annotate(may_report=Exists(reportable))
+
+
+def report_day(user, commune: Commune, day: dt.date) -> ReportDay:
+    """The `ReportDay` of `commune` (with `may_report` from `units_for`, else one query more)
+    for `user`: two or three queries."""
+    may_report = getattr(commune, "may_report", None)
+    if may_report is None:
+        may_report = Commune.objects.reportable_by(user).filter(pk=commune.pk).exists()
+    targets = Target.objects.reported_for(commune, day).select_related("pillar").order_by(
+        "pillar__order", "pillar__code", "code"
+    )
+    return ReportDay(
+        user, commune, day, may_report, deadlines.rules_for(commune.province_id), list(targets)
+    )
+
+
 def last_values(commune: Commune, before: dt.date) -> dict[int, Decimal]:
     """Target id → the unit's most recent value reported before `before` (one query, one
     index-backed subquery per daily target, so it does not read the unit's whole history)."""
@@ -83,6 +130,7 @@ def submit_report(
     expected_version: int | None = None,
     now: dt.datetime | None = None,
     idempotency_key: uuid.UUID | str | None = None,
+    context: ReportDay | None = None,
 ) -> SubmitResult:
     """Create or update the report of `commune` for `day` with `values` (target id → value).
 
@@ -96,26 +144,19 @@ def submit_report(
     stored result is returned (`replayed=True`) and nothing is written, even if the report has
     changed or the day has closed since. A different key with identical content is the no-op
     above.
+    `context` (the request's `report_day` for this user, unit and day) saves looking up again
+    what the form page already read.
     Raises PermissionDenied (not a unit the user reports for), DayClosed, ValidationError.
     """
-    if not Commune.objects.reportable_by(user).filter(pk=commune.pk).exists():
+    if context is None:
+        context = report_day(user, commune, day)
+    elif (context.user, context.commune.pk, context.day) != (user, commune.pk, day):
+        raise ValueError("the context is of another user, unit or day")
+    if not context.may_report:
         raise PermissionDenied("not a unit this user reports for")
     if idempotency_key is not None:
         idempotency_key = _parse_key(idempotency_key)
-        # Answer a retry before anything else: the day may have closed since the first try.
-        replay = _replay(commune, day, idempotency_key)
-        if replay is not None:
-            return replay
     now = now or timezone.now()
-    if not deadlines.is_day_open(commune, day, today=timezone.localdate(now)):
-        raise DayClosed("day closed for submission")
-    targets = {t.pk: t for t in Target.objects.reported_for(commune, day)}
-    unknown = set(values) - set(targets)
-    missing = set(targets) - set(values)
-    if unknown or missing:
-        raise ValidationError(_("Every reported target needs a value, and only those."))
-    for pk, value in values.items():
-        targets[pk].check_value(Decimal(value))
 
     # Two first submissions race on the unique (commune, date) constraint; the loser retries
     # and then finds the winner's row, locked, and treats its submission as an update. A
@@ -124,7 +165,7 @@ def submit_report(
         try:
             with transaction.atomic():
                 result = _submit_locked(
-                    user, commune, day, values, note, blockers, expected_version, now, targets,
+                    user, context, values, note, blockers, expected_version, now,
                     idempotency_key,
                 )
                 if result.revision is not None:
@@ -171,9 +212,25 @@ def _replay(commune: Commune, day: dt.date, key: uuid.UUID) -> SubmitResult | No
     )
 
 
-def _submit_locked(
-    user, commune, day, values, note, blockers, expected_version, now, targets, key=None
-):
+def _check(context: ReportDay, values: dict[int, Decimal], now: dt.datetime) -> dict:
+    """The day is open and `values` has a valid value for each of its targets; the targets by
+    id."""
+    if not deadlines.is_day_open(
+        context.commune, context.day, today=timezone.localdate(now), rules=context.rules
+    ):
+        raise DayClosed("day closed for submission")
+    targets = {t.pk: t for t in context.targets}
+    unknown = set(values) - set(targets)
+    missing = set(targets) - set(values)
+    if unknown or missing:
+        raise ValidationError(_("Every reported target needs a value, and only those."))
+    for pk, value in values.items():
+        targets[pk].check_value(Decimal(value))
+    return targets
+
+
+def _submit_locked(user, context, values, note, blockers, expected_version, now, key=None):
+    commune, day = context.commune, context.day
     # Lock the report row only: `.first()` on the default ordering joined the unit and locked
     # its row too, in the opposite order to the roll-up's foreign-key checks (deadlocks under
     # threaded workers).
@@ -181,13 +238,22 @@ def _submit_locked(
         DailyReport.objects.select_for_update(of=("self",))
         .filter(commune=commune, date=day).order_by("pk").first()
     )
+    # A retry is answered before anything else (the day may have closed since the first try).
+    # Asked after the lock, in a statement of its own: concurrent retries of one submission
+    # wait for the first on the row lock, and only a new statement sees its revision (a
+    # subquery of the locking one would read the snapshot taken before the wait).
+    if key is not None and report is not None and ReportRevision.objects.filter(
+        report_id=report.pk, idempotency_key=key
+    ).exists():
+        return _replay(commune, day, key)
+    targets = _check(context, values, now)
     if report is None:
         if expected_version:
             # Opened on an existing report that has since been deleted by an administrator.
             raise StaleReport(None)
         report = DailyReport.objects.create(
             commune=commune, date=day, submitted_by=user, submitted_at=now, updated_at=now,
-            is_late=deadlines.is_late(day, now, commune.province_id), note=note,
+            is_late=deadlines.is_late(day, now, rules=context.rules), note=note,
             blockers=blockers, version=1,
         )
         ReportValue.objects.bulk_create(
@@ -204,12 +270,6 @@ def _submit_locked(
         )
         return SubmitResult(report, revision, True, changes)
 
-    if key is not None:
-        # Checked again under the row lock: concurrent retries of one submission wait here for
-        # the first, then find its revision.
-        replay = _replay(commune, day, key)
-        if replay is not None:
-            return replay
     stored = {v.target_id: v for v in report.values.all()}
     value_diff = {
         pk: (stored[pk].value if pk in stored else None, value)

@@ -21,7 +21,6 @@ from communes.access import province_for
 from communes.models import Commune
 from core.numbers import format_number
 from core.tabular import filtered_table_page
-from targets.models import Target
 
 from . import deadlines, offline, services
 from .calendar import STATES, unit_calendar
@@ -80,21 +79,14 @@ def _unit_for(user, code: str, *, write: bool = False) -> tuple[Commune, bool]:
     Every report view looks a unit up here, whatever the method: a unit the user may not see
     is a 404 on GET and POST alike, so a stranger cannot learn from a 403 that it exists. With
     `write`, a unit the user may see but not report for (officials, administrators) is a 403."""
-    commune = get_object_or_404(Commune.objects.visible_to(user), code=code)
-    may_report = _may_report(user, commune.pk)
-    if write and not may_report:
+    commune = get_object_or_404(services.units_for(user), code=code)
+    if write and not commune.may_report:
         raise PermissionDenied
-    return commune, may_report
+    return commune, commune.may_report
 
 
 def _may_report(user, commune_id: int) -> bool:
     return Commune.objects.reportable_by(user).filter(pk=commune_id).exists()
-
-
-def _form_targets(commune: Commune, day: dt.date):
-    return Target.objects.reported_for(commune, day).select_related("pillar").order_by(
-        "pillar__order", "pillar__code", "code"
-    )
 
 
 @login_required
@@ -103,19 +95,20 @@ def report_form(request, code: str, day: str):
     the day is open, read-only otherwise."""
     day = _parse_day(day)
     user = request.user
+    posted = request.method == "POST"
     # A post for a unit one does not report for is refused before anything is read.
-    commune, may_report = _unit_for(user, code, write=request.method == "POST")
-    rules = deadlines.rules_for(commune.province_id)
-    is_open = may_report and deadlines.is_day_open(commune, day, rules=rules)
-    if request.method == "POST" and not is_open:
+    commune, may_report = _unit_for(user, code, write=posted)
+    # Read once for the page and the submission (permission, rules, targets).
+    context = services.report_day(user, commune, day)
+    rules, targets = context.rules, context.targets
+    is_open = context.is_open()
+    if posted and not is_open:
         raise PermissionDenied
 
-    posted = request.method == "POST"
     # A post that is saved answers with a redirect or JSON: the stored report and, for daily
     # counts, the unit's last values (only running totals are checked against them; the
     # heaviest query of a submission) are read only if the page is shown again.
     report = None if posted else _current_report(commune, day)
-    targets = list(_form_targets(commune, day))
     if posted and not any(target.is_cumulative for target in targets):
         last = None
     else:
@@ -129,7 +122,7 @@ def report_form(request, code: str, day: str):
                     user, commune, day, form.values(),
                     note=form.cleaned_data["note"], blockers=form.cleaned_data["blockers"],
                     expected_version=form.cleaned_data["version"] or 0,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    idempotency_key=form.cleaned_data["idempotency_key"], context=context,
                 )
             except services.StaleReport:
                 conflict = True
@@ -175,7 +168,9 @@ def report_form(request, code: str, day: str):
         "is_open": is_open,
         "may_report": may_report,
         "deadline": deadlines.deadline(day, rules=rules),
-        "is_expected": deadlines.is_expected(commune, day, rules),
+        # Called by the template only where it shows (a day without a report): the page of a
+        # stored report does not read the holidays.
+        "is_expected": lambda: deadlines.is_expected(commune, day, rules),
         "conflict": conflict,
         "conflict_revision": (
             report.revisions.select_related("changed_by").order_by("version").last()

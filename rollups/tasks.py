@@ -7,7 +7,6 @@ import datetime as dt
 
 from celery import shared_task
 
-from communes.models import Commune
 from core.tasks import RETRY
 
 from . import jobs
@@ -17,11 +16,14 @@ SWEEP_GRACE_SECONDS = 30
 
 
 @shared_task(**RETRY, soft_time_limit=120, time_limit=180)
-def rollup_commune_day(commune_id: int, day: str) -> None:
-    """Queued after a report commits: that unit's day, then the province figures."""
-    if not Commune.objects.filter(pk=commune_id).exists():
-        return
-    jobs.process_rollup_request(commune_id, dt.date.fromisoformat(day))
+def rollup_commune_day(commune_id: int, day: str, requested_at: str | None = None) -> None:
+    """Queued after a report commits (`requested_at`: when it wrote its outbox row): that
+    unit's day and whatever else of its province waits in the outbox, then the province
+    figures (`jobs.process_rollup_request`)."""
+    jobs.process_rollup_request(
+        commune_id, dt.date.fromisoformat(day),
+        dt.datetime.fromisoformat(requested_at) if requested_at else None,
+    )
 
 
 @shared_task(**RETRY, soft_time_limit=600, time_limit=720)

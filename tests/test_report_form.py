@@ -1,6 +1,7 @@
 """The focal point's daily form through the Django test client: landing, saving, messages."""
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -310,8 +311,24 @@ def test_form_page_query_count_is_constant(
     seed_history(days, seed=2, end=MONDAY - dt.timedelta(days=1))
     services.submit_report(focal_a, commune_a, MONDAY, values_for(1))
     client.force_login(focal_a)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(11):
         assert client.get(form_url(commune_a)).status_code == 200
+
+
+def test_a_correction_sent_by_the_script_costs_a_fixed_number_of_queries(
+    client, focal_a, commune_a, clock, django_assert_max_num_queries
+):
+    """Session, user, the unit with the right to report for it, rules, targets; then the
+    transaction: the report locked, any revision holding the key, its values, the changed
+    values and their history, the report and its history, the revision, its value changes,
+    the roll-up request."""
+    services.submit_report(focal_a, commune_a, MONDAY, values_for(1))
+    client.force_login(focal_a)
+    client.get(form_url(commune_a))  # the session's last-seen time is written once a minute
+    data = form_data(version=1, amount="2", idempotency_key=str(uuid.uuid4()))
+    with django_assert_max_num_queries(17):
+        response = client.post(form_url(commune_a), data, HTTP_ACCEPT="application/json")
+    assert response.json()["status"] == "saved" and response.json()["version"] == 2
 
 
 @settings(

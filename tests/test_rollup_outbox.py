@@ -97,3 +97,46 @@ def test_returning_a_report_requests_its_rollup_too(focal_a, official, commune_a
         RollupRequest.objects.all().delete()
         services.return_report(official, report, "thiếu số liệu")
     assert RollupRequest.objects.filter(commune=commune_a, date=today).count() == 1
+
+
+def test_one_nudge_rolls_up_every_waiting_unit_day_of_the_province(
+    focal_a, focal_b, commune_a, commune_b, django_capture_on_commit_callbacks
+):
+    """Coalesced: the submissions that arrive while a roll-up runs cost one pass, and the
+    nudges whose requests that pass took do nothing."""
+    today = MONDAY
+    with mock.patch("reports.rollup_queue._rollup_task") as task_lookup:
+        with django_capture_on_commit_callbacks(execute=True):
+            report_a = submit(focal_a, commune_a, today)
+            report_b = submit(focal_b, commune_b, today)
+            yesterday = submit(focal_a, commune_a, today - dt.timedelta(days=1))
+    nudges = [call.args[0] + (call.args[1]["requested_at"],)
+              for call in task_lookup.return_value.apply_async.call_args_list]
+    assert len(nudges) == 3 and RollupRequest.objects.count() == 3
+
+    first, *others = nudges
+    process_rollup_request(first[0], dt.date.fromisoformat(first[1]),
+                           dt.datetime.fromisoformat(first[2]))
+    assert not RollupRequest.objects.exists()
+    for unit, report in ((commune_a, report_a), (commune_b, report_b)):
+        assert CommuneDay.objects.get(commune=unit, date=today).report_id == report.pk
+    assert CommuneDay.objects.get(commune=commune_a, date=yesterday.date).report_id == \
+        yesterday.pk
+
+    with mock.patch("rollups.jobs.rollup_after_submission") as rollup:
+        for commune_id, day, requested_at in others:
+            process_rollup_request(commune_id, dt.date.fromisoformat(day),
+                                   dt.datetime.fromisoformat(requested_at))
+    rollup.assert_not_called()
+
+
+def test_a_nudge_still_rolls_up_a_change_made_after_the_pass_read_it(focal_a, commune_a):
+    today = MONDAY
+    with mock.patch("reports.rollup_queue._rollup_task"):
+        submit(focal_a, commune_a, today)
+    newer = timezone.now() + dt.timedelta(seconds=5)
+    RollupRequest.objects.filter(commune=commune_a, date=today).update(requested_at=newer)
+    with mock.patch("rollups.jobs.rollup_after_submission") as rollup:
+        process_rollup_request(commune_a.pk, today, newer - dt.timedelta(seconds=5))
+    rollup.assert_called_once()
+    assert not RollupRequest.objects.exists()
