@@ -24,9 +24,13 @@ CARD_DAYS = (7, 30)
 SETTLING_DAYS = 7
 
 
-def localised(obj, field: str, language: str) -> str:
+def localised_field(field: str, language: str) -> str:
     """`name_en` in English, `name_vi` otherwise (targets and pillars carry both)."""
-    return getattr(obj, f"{field}_en" if language == "en" else f"{field}_vi")
+    return f"{field}_en" if language == "en" else f"{field}_vi"
+
+
+def localised(obj, field: str, language: str) -> str:
+    return getattr(obj, localised_field(field, language))
 
 
 def reporting_counts(province: Province, today: dt.date) -> dict:
@@ -160,21 +164,23 @@ def _status_chart(completion) -> Chart:
 
 def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
     """Key indicators: the plan's rates computed from unit reports, as % of their target."""
+    # Plain rows, not TargetDay and Target objects: ~90 rows per indicator.
     days = (
         TargetDay.objects.filter(
             target__plan=plan, target__counts_in_plan=True, target__source=Target.Source.DERIVED,
             date__range=(today - dt.timedelta(days=TREND_DAYS - 1), today),
         )
-        .select_related("target").order_by("target__code", "date")
+        .order_by("target__code", "date")
+        .values_list("target__code", "target__" + localised_field("name", language), "date",
+                     "value", "completion_percent")
     )
     series: dict[str, dict] = {}
     rows = []
-    for day in days:
-        name = localised(day.target, "name", language)
-        value = float(day.completion_percent) if day.completion_percent is not None else None
-        series.setdefault(day.target.code, {"code": day.target.code, "name": name, "points": []})
-        series[day.target.code]["points"].append((day.date, value))
-        rows.append([day.target.code, name, day.date, day.value, value])
+    for code, name, date, value, completion_percent in days:
+        percent = float(completion_percent) if completion_percent is not None else None
+        series.setdefault(code, {"code": code, "name": name, "points": []})
+        series[code]["points"].append((date, percent))
+        rows.append([code, name, date, value, percent])
     return Chart(
         "trend", charts.indicator_trend(list(series.values())),
         [_("Code"), _("Target"), _("Date"), _("Value"), _("Share of target reached (%)")], rows,
@@ -194,13 +200,14 @@ def _reporting_charts(province: Province, today: dt.date, summary: dict,
         ).values_list("commune_id", "date", "outcome")
     }
     grid = [[cells.get((unit.id, day)) for day in days] for unit in units]
-    labels = dict(ReportOutcome.choices)
+    # Translated once, not once per cell (1,620 cells).
+    labels = {value: str(label) for value, label in ReportOutcome.choices}
     heatmap = Chart(
         "heatmap",
         charts.reporting_heatmap([{"name": u.name, "code": u.code} for u in units], days, grid),
         [_("Unit"), _("Unit code"), *[day.strftime("%d/%m") for day in days]],
         [
-            [unit.name, unit.code, *[str(labels.get(cell, "")) for cell in row]]
+            [unit.name, unit.code, *[labels.get(cell, "") for cell in row]]
             for unit, row in zip(units, grid, strict=True)
         ],
     )

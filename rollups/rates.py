@@ -106,12 +106,14 @@ def reporting_counts(days: QuerySet[CommuneDay]) -> RateCounts:
 
 def reporting_counts_by(days: QuerySet[CommuneDay], *fields: str) -> dict:
     """Counts per group of unit-days (one query): {value (or tuple of values): RateCounts}."""
-    rows = days.order_by().values(*fields).annotate(**count_annotations())
-    return {
-        (row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)):
-        RateCounts(row["owed"], row["on_time"], row["late"], row["pending"])
-        for row in rows
-    }
+    # Tuples, not dicts: a province's 37 days are ~2,000 rows.
+    rows = days.order_by().values(*fields).annotate(**count_annotations()).values_list(
+        *fields, "owed", "on_time", "late", "pending"
+    )
+    width = len(fields)
+    if width == 1:
+        return {row[0]: RateCounts(*row[1:]) for row in rows}
+    return {row[:width]: RateCounts(*row[width:]) for row in rows}
 
 
 def window(start: dt.date, end: dt.date, prefix: str = "") -> Q:
