@@ -46,9 +46,7 @@ def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
     """The reporting card. Its periods end on the last day before any day that is not yet due
     (today, or a day with a unit-day still pending), so they count only days whose deadline has
     passed; its figure is the latest such day with reports owed (reported/owed, e.g. 49/54)."""
-    by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
-    for (_unit, day), counts in by_unit_day.items():
-        by_day[day] += counts
+    by_day = rates.totals_by((day, counts) for (_unit, day), counts in by_unit_day.items())
     # Today is never due under the default rules (deadline: the next day); an earlier day is not
     # due while a unit-day of it is still pending.
     not_due = min([today, *(day for day, counts in by_day.items() if counts.pending)])
@@ -59,8 +57,9 @@ def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
         start = end - dt.timedelta(days=days - 1)
         periods.append({
             "days": days, "start": start, "end": end,
-            "counts": sum((c for day, c in by_day.items() if start <= day <= end),
-                          rates.RateCounts()),
+            "counts": rates.RateCounts.total(
+                c for day, c in by_day.items() if start <= day <= end
+            ),
         })
     return {"latest": latest, "latest_counts": by_day.get(latest), "periods": periods,
             "end": end, "not_yet_due": not_due}
@@ -76,6 +75,11 @@ def card_table(summary: dict) -> Chart:
         "reporting", {}, rate_headers(),
         [[first, last, *rate_cells(counts)] for first, last, counts in rows],
     )
+
+
+def reporting_card(province: Province, today: dt.date) -> Chart:
+    """The reporting card's figures alone, for its CSV: what `overview` puts under "card"."""
+    return card_table(compliance_summary(reporting_counts(province, today), today))
 
 
 def rate_headers() -> list[str]:
@@ -213,10 +217,10 @@ def _reporting_charts(province: Province, today: dt.date, summary: dict,
     )
     # The ranking covers the card's 30 days (deadline passed), so its counts sum to the card's.
     period = summary["periods"][-1]
-    by_unit: dict[int, rates.RateCounts] = defaultdict(rates.RateCounts)
-    for (unit_id, day), counts in by_unit_day.items():
-        if period["start"] <= day <= period["end"]:
-            by_unit[unit_id] += counts
+    by_unit = rates.totals_by(
+        (unit_id, counts) for (unit_id, day), counts in by_unit_day.items()
+        if period["start"] <= day <= period["end"]
+    )
     ranking = []
     for unit in units:
         counts = by_unit.get(unit.id, rates.RateCounts())

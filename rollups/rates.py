@@ -12,6 +12,8 @@ of rates. Every page, table, chart and export gets its counts and rates from her
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, FloatField, Q, QuerySet
@@ -73,8 +75,28 @@ class RateCounts:
 
     def __add__(self, other: "RateCounts") -> "RateCounts":
         """Counts of two sets of unit-days: an area is the sum of its units' counts."""
-        return RateCounts(self.owed + other.owed, self.on_time + other.on_time,
-                          self.late + other.late, self.pending + other.pending)
+        return RateCounts.total((self, other))
+
+    @classmethod
+    def total(cls, counts: Iterable["RateCounts"]) -> "RateCounts":
+        """Counts of several sets of unit-days (a province's thousands of unit-days at once,
+        without a new RateCounts per addition)."""
+        owed = on_time = late = pending = 0
+        for part in counts:
+            owed += part.owed
+            on_time += part.on_time
+            late += part.late
+            pending += part.pending
+        return cls(owed, on_time, late, pending)
+
+
+def totals_by(pairs: Iterable[tuple[Hashable, RateCounts]]) -> dict:
+    """{key: the total of its counts} from (key, RateCounts) pairs: a day's or a unit's counts
+    from per-unit-day counts."""
+    grouped: dict = defaultdict(list)
+    for key, counts in pairs:
+        grouped[key].append(counts)
+    return {key: RateCounts.total(parts) for key, parts in grouped.items()}
 
 
 def count_annotations(relation: str = "pk", prefix: str = "", extra: Q | None = None) -> dict:
