@@ -242,6 +242,32 @@ def test_compliance_export_and_range(client, official):
     assert int(row[3]) == sum(1 for r in owed if r.outcome == "on_time")
 
 
+def test_compliance_exports_are_the_pages_rows_without_its_other_queries(
+    client, official, django_assert_max_num_queries
+):
+    """The CSV and XLSX hold the page's "By unit" rows (`compliance()["per_unit"]`), read
+    alone: session, user, province, units and their counts; not the page's cards and charts."""
+    from django.utils import translation
+
+    from core.tabular import table_rows
+    from dashboards.compliance import DEFAULT_DAYS, UnitComplianceTable, compliance
+
+    fill_rollups(timezone.localdate(), **LARGE)
+    client.force_login(official)
+    with django_assert_max_num_queries(5):
+        rows = _csv(client.get(reverse("compliance:index") + "?_export=csv"))
+    with django_assert_max_num_queries(5):
+        xlsx = client.get(reverse("compliance:index") + "?_export=xlsx")
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    with translation.override("vi"):
+        page_rows = compliance(official.province, start, today, today)["per_unit"]
+        expected = [list(row) for row in table_rows(UnitComplianceTable(page_rows))]
+    assert rows == [["" if cell is None else str(cell) for cell in row] for row in expected]
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == expected
+
+
 def test_compliance_rejects_a_reversed_range_in_vietnamese(client, official):
     client.force_login(official)
     page = client.get(reverse("compliance:index") + "?start=2026-03-10&end=2026-03-01")
