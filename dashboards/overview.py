@@ -33,13 +33,23 @@ def localised(obj, field: str, language: str) -> str:
     return getattr(obj, localised_field(field, language))
 
 
-def reporting_counts(province: Province, today: dt.date) -> dict:
-    """Counts per (unit, day) over the card's longest period and the days after it (one query)."""
-    start = today - dt.timedelta(days=max(CARD_DAYS) + SETTLING_DAYS - 1)
-    return rates.reporting_counts_by(
+# The unit-days the overview reads: the card's longest period and the days after it, which
+# hold the heat map's days too.
+REPORTING_DAYS = max(CARD_DAYS) + SETTLING_DAYS
+assert HEATMAP_DAYS <= REPORTING_DAYS
+
+
+def reporting_counts(province: Province, today: dt.date) -> tuple[dict, dict]:
+    """(counts per (unit, day), outcome per (unit, day)) over the last REPORTING_DAYS days, in
+    one query: a unit has one roll-up row a day, so grouping by its outcome too splits nothing."""
+    start = today - dt.timedelta(days=REPORTING_DAYS - 1)
+    by_row = rates.reporting_counts_by(
         CommuneDay.objects.filter(commune__province=province, date__range=(start, today)),
-        "commune_id", "date",
+        "commune_id", "date", "outcome",
     )
+    counts = {(unit, day): row_counts for (unit, day, _outcome), row_counts in by_row.items()}
+    outcomes = {(unit, day): outcome for unit, day, outcome in by_row}
+    return counts, outcomes
 
 
 def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
@@ -79,7 +89,7 @@ def card_table(summary: dict) -> Chart:
 
 def reporting_card(province: Province, today: dt.date) -> Chart:
     """The reporting card's figures alone, for its CSV: what `overview` puts under "card"."""
-    return card_table(compliance_summary(reporting_counts(province, today), today))
+    return card_table(compliance_summary(reporting_counts(province, today)[0], today))
 
 
 def rate_headers() -> list[str]:
@@ -101,7 +111,7 @@ def overview(
     plan's figures are those of its last day."""
     if province is None:
         return {"province": None}
-    by_unit_day = reporting_counts(province, today)
+    by_unit_day, outcomes = reporting_counts(province, today)
     plan, plans = chosen_plan(province, today, plan_id)
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
@@ -141,7 +151,7 @@ def overview(
             _status_chart(completion),
             _trend_chart(plan, language, plan_day),
         ]
-    context["charts"] += _reporting_charts(province, today, summary, by_unit_day)
+    context["charts"] += _reporting_charts(province, today, summary, by_unit_day, outcomes)
     return context
 
 
@@ -192,18 +202,12 @@ def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
 
 
 def _reporting_charts(province: Province, today: dt.date, summary: dict,
-                      by_unit_day: dict) -> list[Chart]:
+                      by_unit_day: dict, outcomes: dict) -> list[Chart]:
     start = today - dt.timedelta(days=HEATMAP_DAYS - 1)
     days = [start + dt.timedelta(days=offset) for offset in range(HEATMAP_DAYS)]
     units = list(Commune.objects.filter(province=province).active_on(today)
                  .only("id", "name", "code"))
-    cells = {
-        (commune_id, date): outcome
-        for commune_id, date, outcome in CommuneDay.objects.filter(
-            commune__province=province, date__range=(start, today)
-        ).values_list("commune_id", "date", "outcome")
-    }
-    grid = [[cells.get((unit.id, day)) for day in days] for unit in units]
+    grid = [[outcomes.get((unit.id, day)) for day in days] for unit in units]
     # Translated once, not once per cell (1,620 cells).
     labels = {value: str(label) for value, label in ReportOutcome.choices}
     heatmap = Chart(

@@ -52,7 +52,7 @@ def test_home_query_count_does_not_depend_on_targets(
 ):
     # The overview also reads roll-ups now; tests/test_dashboards.py pins it at two data sizes.
     client.force_login(official)
-    with django_assert_max_num_queries(17 + PAGE_CHROME_QUERIES):
+    with django_assert_max_num_queries(16 + PAGE_CHROME_QUERIES):
         client.get(reverse("home"))
 
 
