@@ -128,7 +128,14 @@ def _streak(outcomes: list[str]) -> int:
     return streak
 
 
-def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date) -> dict:
+def unit_rows(province: Province, start: dt.date, end: dt.date) -> list[dict]:
+    """The "By unit" table's rows alone (its CSV and XLSX): what `compliance` gives as
+    "per_unit", without the page's other figures and their queries."""
+    return _by_unit(province, start, end)[0]
+
+
+def _by_unit(province: Province, start: dt.date, end: dt.date) -> tuple:
+    """(a row per unit, the counts per former area, the counts per day)."""
     units = list(Commune.objects.filter(province=province)
                  .only("id", "name", "code", "former_area"))
     # One query: the rule's counts per unit-day, which sum to units, areas, the province, days.
@@ -136,14 +143,13 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
         CommuneDay.objects.filter(commune__province=province, date__range=(start, end)),
         "commune_id", "date", "outcome",
     )
-    by_unit: dict[int, rates.RateCounts] = defaultdict(rates.RateCounts)
-    by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
     owed_outcomes: dict[int, list[str]] = defaultdict(list)
-    for (commune_id, day, outcome), counts in sorted(unit_days.items(), key=lambda i: i[0][1]):
-        by_unit[commune_id] += counts
-        by_day[day] += counts
+    ordered = sorted(unit_days.items(), key=lambda item: item[0][1])
+    for (commune_id, _day, outcome), counts in ordered:
         if counts.owed:
             owed_outcomes[commune_id].append(outcome)
+    by_unit = rates.totals_by((commune_id, c) for (commune_id, _d, _o), c in ordered)
+    by_day = defaultdict(rates.RateCounts, rates.totals_by((d, c) for (_u, d, _o), c in ordered))
 
     per_unit = []
     areas: dict[str, rates.RateCounts] = {}
@@ -159,6 +165,11 @@ def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date)
             "reporting_rate": counts.reporting_rate, "on_time_rate": counts.on_time_rate,
             "streak": _streak(owed_outcomes.get(unit.id, [])),
         })
+    return per_unit, areas, by_day
+
+
+def compliance(province: Province, start: dt.date, end: dt.date, today: dt.date) -> dict:
+    per_unit, areas, by_day = _by_unit(province, start, end)
     # A former area's and the province's counts are the sums of their units' counts.
     total = sum(areas.values(), rates.RateCounts())
     by_area = sorted(

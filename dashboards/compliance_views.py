@@ -6,7 +6,7 @@ from django_tables2 import RequestConfig
 from communes.access import province_for, province_wide
 from core.tabular import chart_csv, export_table, query_without, requested_export
 
-from .compliance import RangeForm, UnitComplianceTable, compliance
+from .compliance import RangeForm, UnitComplianceTable, compliance, unit_rows
 
 
 @province_wide
@@ -18,13 +18,15 @@ def compliance_index(request):
     today = timezone.localdate()
     form = RangeForm(request.GET or None, today=today)
     start, end = form.range()
-    context = compliance(province, start, end, today)
-    table = UnitComplianceTable(context["per_unit"])
     fmt = requested_export(request)
     # An invalid range is shown next to its field; never export the default range instead.
     if fmt and (not form.is_bound or form.is_valid()):
+        # The table's rows only: not the page's other figures.
+        table = UnitComplianceTable(unit_rows(province, start, end))
         RequestConfig(request, paginate=False).configure(table)
         return export_table(table, fmt, f"compliance-{start:%Y%m%d}-{end:%Y%m%d}")
+    context = compliance(province, start, end, today)
+    table = UnitComplianceTable(context["per_unit"])
     RequestConfig(request, paginate=False).configure(table)
     context.update(
         form=form, table=table, today=today,

@@ -24,27 +24,39 @@ CARD_DAYS = (7, 30)
 SETTLING_DAYS = 7
 
 
-def localised(obj, field: str, language: str) -> str:
+def localised_field(field: str, language: str) -> str:
     """`name_en` in English, `name_vi` otherwise (targets and pillars carry both)."""
-    return getattr(obj, f"{field}_en" if language == "en" else f"{field}_vi")
+    return f"{field}_en" if language == "en" else f"{field}_vi"
 
 
-def reporting_counts(province: Province, today: dt.date) -> dict:
-    """Counts per (unit, day) over the card's longest period and the days after it (one query)."""
-    start = today - dt.timedelta(days=max(CARD_DAYS) + SETTLING_DAYS - 1)
-    return rates.reporting_counts_by(
+def localised(obj, field: str, language: str) -> str:
+    return getattr(obj, localised_field(field, language))
+
+
+# The unit-days the overview reads: the card's longest period and the days after it, which
+# hold the heat map's days too.
+REPORTING_DAYS = max(CARD_DAYS) + SETTLING_DAYS
+assert HEATMAP_DAYS <= REPORTING_DAYS
+
+
+def reporting_counts(province: Province, today: dt.date) -> tuple[dict, dict]:
+    """(counts per (unit, day), outcome per (unit, day)) over the last REPORTING_DAYS days, in
+    one query: a unit has one roll-up row a day, so grouping by its outcome too splits nothing."""
+    start = today - dt.timedelta(days=REPORTING_DAYS - 1)
+    by_row = rates.reporting_counts_by(
         CommuneDay.objects.filter(commune__province=province, date__range=(start, today)),
-        "commune_id", "date",
+        "commune_id", "date", "outcome",
     )
+    counts = {(unit, day): row_counts for (unit, day, _outcome), row_counts in by_row.items()}
+    outcomes = {(unit, day): outcome for unit, day, outcome in by_row}
+    return counts, outcomes
 
 
 def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
     """The reporting card. Its periods end on the last day before any day that is not yet due
     (today, or a day with a unit-day still pending), so they count only days whose deadline has
     passed; its figure is the latest such day with reports owed (reported/owed, e.g. 49/54)."""
-    by_day: dict[dt.date, rates.RateCounts] = defaultdict(rates.RateCounts)
-    for (_unit, day), counts in by_unit_day.items():
-        by_day[day] += counts
+    by_day = rates.totals_by((day, counts) for (_unit, day), counts in by_unit_day.items())
     # Today is never due under the default rules (deadline: the next day); an earlier day is not
     # due while a unit-day of it is still pending.
     not_due = min([today, *(day for day, counts in by_day.items() if counts.pending)])
@@ -55,8 +67,9 @@ def compliance_summary(by_unit_day: dict, today: dt.date) -> dict:
         start = end - dt.timedelta(days=days - 1)
         periods.append({
             "days": days, "start": start, "end": end,
-            "counts": sum((c for day, c in by_day.items() if start <= day <= end),
-                          rates.RateCounts()),
+            "counts": rates.RateCounts.total(
+                c for day, c in by_day.items() if start <= day <= end
+            ),
         })
     return {"latest": latest, "latest_counts": by_day.get(latest), "periods": periods,
             "end": end, "not_yet_due": not_due}
@@ -72,6 +85,11 @@ def card_table(summary: dict) -> Chart:
         "reporting", {}, rate_headers(),
         [[first, last, *rate_cells(counts)] for first, last, counts in rows],
     )
+
+
+def reporting_card(province: Province, today: dt.date) -> Chart:
+    """The reporting card's figures alone, for its CSV: what `overview` puts under "card"."""
+    return card_table(compliance_summary(reporting_counts(province, today)[0], today))
 
 
 def rate_headers() -> list[str]:
@@ -93,7 +111,7 @@ def overview(
     plan's figures are those of its last day."""
     if province is None:
         return {"province": None}
-    by_unit_day = reporting_counts(province, today)
+    by_unit_day, outcomes = reporting_counts(province, today)
     plan, plans = chosen_plan(province, today, plan_id)
     kinds = dict(
         Commune.objects.filter(province=province, is_active=True)
@@ -133,7 +151,7 @@ def overview(
             _status_chart(completion),
             _trend_chart(plan, language, plan_day),
         ]
-    context["charts"] += _reporting_charts(province, today, summary, by_unit_day)
+    context["charts"] += _reporting_charts(province, today, summary, by_unit_day, outcomes)
     return context
 
 
@@ -160,21 +178,23 @@ def _status_chart(completion) -> Chart:
 
 def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
     """Key indicators: the plan's rates computed from unit reports, as % of their target."""
+    # Plain rows, not TargetDay and Target objects: ~90 rows per indicator.
     days = (
         TargetDay.objects.filter(
             target__plan=plan, target__counts_in_plan=True, target__source=Target.Source.DERIVED,
             date__range=(today - dt.timedelta(days=TREND_DAYS - 1), today),
         )
-        .select_related("target").order_by("target__code", "date")
+        .order_by("target__code", "date")
+        .values_list("target__code", "target__" + localised_field("name", language), "date",
+                     "value", "completion_percent")
     )
     series: dict[str, dict] = {}
     rows = []
-    for day in days:
-        name = localised(day.target, "name", language)
-        value = float(day.completion_percent) if day.completion_percent is not None else None
-        series.setdefault(day.target.code, {"code": day.target.code, "name": name, "points": []})
-        series[day.target.code]["points"].append((day.date, value))
-        rows.append([day.target.code, name, day.date, day.value, value])
+    for code, name, date, value, completion_percent in days:
+        percent = float(completion_percent) if completion_percent is not None else None
+        series.setdefault(code, {"code": code, "name": name, "points": []})
+        series[code]["points"].append((date, percent))
+        rows.append([code, name, date, value, percent])
     return Chart(
         "trend", charts.indicator_trend(list(series.values())),
         [_("Code"), _("Target"), _("Date"), _("Value"), _("Share of target reached (%)")], rows,
@@ -182,34 +202,29 @@ def _trend_chart(plan: Plan, language: str, today: dt.date) -> Chart:
 
 
 def _reporting_charts(province: Province, today: dt.date, summary: dict,
-                      by_unit_day: dict) -> list[Chart]:
+                      by_unit_day: dict, outcomes: dict) -> list[Chart]:
     start = today - dt.timedelta(days=HEATMAP_DAYS - 1)
     days = [start + dt.timedelta(days=offset) for offset in range(HEATMAP_DAYS)]
     units = list(Commune.objects.filter(province=province).active_on(today)
                  .only("id", "name", "code"))
-    cells = {
-        (commune_id, date): outcome
-        for commune_id, date, outcome in CommuneDay.objects.filter(
-            commune__province=province, date__range=(start, today)
-        ).values_list("commune_id", "date", "outcome")
-    }
-    grid = [[cells.get((unit.id, day)) for day in days] for unit in units]
-    labels = dict(ReportOutcome.choices)
+    grid = [[outcomes.get((unit.id, day)) for day in days] for unit in units]
+    # Translated once, not once per cell (1,620 cells).
+    labels = {value: str(label) for value, label in ReportOutcome.choices}
     heatmap = Chart(
         "heatmap",
         charts.reporting_heatmap([{"name": u.name, "code": u.code} for u in units], days, grid),
         [_("Unit"), _("Unit code"), *[day.strftime("%d/%m") for day in days]],
         [
-            [unit.name, unit.code, *[str(labels.get(cell, "")) for cell in row]]
+            [unit.name, unit.code, *[labels.get(cell, "") for cell in row]]
             for unit, row in zip(units, grid, strict=True)
         ],
     )
     # The ranking covers the card's 30 days (deadline passed), so its counts sum to the card's.
     period = summary["periods"][-1]
-    by_unit: dict[int, rates.RateCounts] = defaultdict(rates.RateCounts)
-    for (unit_id, day), counts in by_unit_day.items():
-        if period["start"] <= day <= period["end"]:
-            by_unit[unit_id] += counts
+    by_unit = rates.totals_by(
+        (unit_id, counts) for (unit_id, day), counts in by_unit_day.items()
+        if period["start"] <= day <= period["end"]
+    )
     ranking = []
     for unit in units:
         counts = by_unit.get(unit.id, rates.RateCounts())

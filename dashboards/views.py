@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from communes.access import province_for
 from core.tabular import chart_csv, query_without
 
-from .overview import overview
+from .overview import overview, reporting_card
 
 
 # No "?next=/" for the front door: after logging in, everyone goes where their role starts
@@ -15,10 +15,11 @@ from .overview import overview
 def home(request):
     """The province at a glance (every signed-in role): plan completion, today's reporting,
     procedures, and the charts behind them."""
-    context = overview(
-        get_language(), timezone.localdate(), province_for(request), request.GET.get("plan")
-    )
-    context["base_query"] = query_without(request, "csv")
+    province, today = province_for(request), timezone.localdate()
+    # The reporting card's CSV needs the card's one query, not the whole overview's.
+    if request.GET.get("csv") == "reporting" and province is not None:
+        return chart_csv(request, [reporting_card(province, today)])
+    context = overview(get_language(), today, province, request.GET.get("plan"))
     downloads = [*context.get("charts", []), *([context["card"]] if "card" in context else [])]
     # Chart data links keep `?province=` (national accounts).
     context["base_query"] = query_without(request, "csv")

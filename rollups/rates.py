@@ -12,6 +12,8 @@ of rates. Every page, table, chart and export gets its counts and rates from her
 """
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, FloatField, Q, QuerySet
@@ -73,8 +75,28 @@ class RateCounts:
 
     def __add__(self, other: "RateCounts") -> "RateCounts":
         """Counts of two sets of unit-days: an area is the sum of its units' counts."""
-        return RateCounts(self.owed + other.owed, self.on_time + other.on_time,
-                          self.late + other.late, self.pending + other.pending)
+        return RateCounts.total((self, other))
+
+    @classmethod
+    def total(cls, counts: Iterable["RateCounts"]) -> "RateCounts":
+        """Counts of several sets of unit-days (a province's thousands of unit-days at once,
+        without a new RateCounts per addition)."""
+        owed = on_time = late = pending = 0
+        for part in counts:
+            owed += part.owed
+            on_time += part.on_time
+            late += part.late
+            pending += part.pending
+        return cls(owed, on_time, late, pending)
+
+
+def totals_by(pairs: Iterable[tuple[Hashable, RateCounts]]) -> dict:
+    """{key: the total of its counts} from (key, RateCounts) pairs: a day's or a unit's counts
+    from per-unit-day counts."""
+    grouped: dict = defaultdict(list)
+    for key, counts in pairs:
+        grouped[key].append(counts)
+    return {key: RateCounts.total(parts) for key, parts in grouped.items()}
 
 
 def count_annotations(relation: str = "pk", prefix: str = "", extra: Q | None = None) -> dict:
@@ -106,12 +128,14 @@ def reporting_counts(days: QuerySet[CommuneDay]) -> RateCounts:
 
 def reporting_counts_by(days: QuerySet[CommuneDay], *fields: str) -> dict:
     """Counts per group of unit-days (one query): {value (or tuple of values): RateCounts}."""
-    rows = days.order_by().values(*fields).annotate(**count_annotations())
-    return {
-        (row[fields[0]] if len(fields) == 1 else tuple(row[f] for f in fields)):
-        RateCounts(row["owed"], row["on_time"], row["late"], row["pending"])
-        for row in rows
-    }
+    # Tuples, not dicts: a province's 37 days are ~2,000 rows.
+    rows = days.order_by().values(*fields).annotate(**count_annotations()).values_list(
+        *fields, "owed", "on_time", "late", "pending"
+    )
+    width = len(fields)
+    if width == 1:
+        return {row[0]: RateCounts(*row[1:]) for row in rows}
+    return {row[:width]: RateCounts(*row[width:]) for row in rows}
 
 
 def window(start: dt.date, end: dt.date, prefix: str = "") -> Q:

@@ -263,3 +263,34 @@ def test_chart_data_table_renders_each_cell_as_the_template_would():
         for language in ("vi", "en"):
             with translation.override(language):
                 assert tag.render({"chart": chart}) == loop.render({"chart": chart})
+
+
+def test_chart_data_table_renders_repeated_and_look_alike_cells_each_as_the_template_would():
+    """Equal cells are rendered once per table; values that are equal yet print differently
+    (-0.0 and 0.0, Decimal 1.0 and 1.00, True and 1) and lazy text are never confused."""
+    from decimal import Decimal
+
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    loop = engines["django"].from_string(
+        "{% for row in chart.rows %}<tr>{% for cell in row %}<td>"
+        "{% if cell is None %}—{% else %}{{ cell }}{% endif %}</td>{% endfor %}</tr>{% endfor %}")
+    tag = engines["django"].from_string("{% load chart_tables %}{% chart_table_body chart %}")
+    row = ["Đúng hạn", "Đúng hạn", "<i>", mark_safe("<i>"), 0.0, -0.0, 1, True, 1.0,
+           Decimal("1.0"), Decimal("1.00"), Decimal("1.0"), 1234567, dt.date(2026, 1, 2),
+           dt.date(2026, 1, 2), gettext_lazy("Late"), None]
+    chart = Chart("repeated", {}, ["a"], [row, list(reversed(row)), row])
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert tag.render({"chart": chart}) == loop.render({"chart": chart})
+
+
+def test_figure_script_writes_what_json_script_writes():
+    from django.utils.html import json_script
+
+    from dashboards.templatetags.chart_tables import figure_script
+
+    figure = {"title": "Xã <b>An</b> & \"Bình\" </script>", "data": [{"x": [1.5, None],
+              "day": dt.date(2026, 1, 2), "text": ["'&amp;'", "\u2028"]}]}
+    assert figure_script(figure, "figure-trend") == json_script(figure, "figure-trend")

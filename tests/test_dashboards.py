@@ -129,7 +129,7 @@ def test_focal_point_sees_overview_and_own_unit_only(client, focal_a, commune_a,
     ("page", "limit"),
     # "targets" chooses the province it lists (communes.access.province_for): one query.
     # "compliance" reads the reporting rules for today's deadline: one query.
-    [("overview", 17), ("targets", 9), ("target", 7), ("units", 6), ("unit", 9),
+    [("overview", 16), ("targets", 9), ("target", 7), ("units", 6), ("unit", 9),
      ("compliance", 10)],
 )
 def test_query_count_does_not_grow_with_data(client, official, commune_a, derived, size, page,
@@ -242,6 +242,32 @@ def test_compliance_export_and_range(client, official):
     assert int(row[3]) == sum(1 for r in owed if r.outcome == "on_time")
 
 
+def test_compliance_exports_are_the_pages_rows_without_its_other_queries(
+    client, official, django_assert_max_num_queries
+):
+    """The CSV and XLSX hold the page's "By unit" rows (`compliance()["per_unit"]`), read
+    alone: session, user, province, units and their counts; not the page's cards and charts."""
+    from django.utils import translation
+
+    from core.tabular import table_rows
+    from dashboards.compliance import DEFAULT_DAYS, UnitComplianceTable, compliance
+
+    fill_rollups(timezone.localdate(), **LARGE)
+    client.force_login(official)
+    with django_assert_max_num_queries(5):
+        rows = _csv(client.get(reverse("compliance:index") + "?_export=csv"))
+    with django_assert_max_num_queries(5):
+        xlsx = client.get(reverse("compliance:index") + "?_export=xlsx")
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+    with translation.override("vi"):
+        page_rows = compliance(official.province, start, today, today)["per_unit"]
+        expected = [list(row) for row in table_rows(UnitComplianceTable(page_rows))]
+    assert rows == [["" if cell is None else str(cell) for cell in row] for row in expected]
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == expected
+
+
 def test_compliance_rejects_a_reversed_range_in_vietnamese(client, official):
     client.force_login(official)
     page = client.get(reverse("compliance:index") + "?start=2026-03-10&end=2026-03-01")
@@ -341,7 +367,7 @@ def test_focal_point_pages_query_count(client, focal_a, commune_a, size,
     fill_rollups(timezone.localdate(), **size)
     client.force_login(focal_a)
     # The units list: +1 for a focal point (do they see several units? then filters).
-    for url, limit in ((reverse("home"), 17), (reverse("communes:list"), 7),
+    for url, limit in ((reverse("home"), 16), (reverse("communes:list"), 7),
                        (reverse("communes:detail", args=[commune_a.code]), 9)):
         with django_assert_max_num_queries(limit + PAGE_CHROME_QUERIES):
             assert client.get(url).status_code == 200

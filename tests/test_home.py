@@ -52,8 +52,27 @@ def test_home_query_count_does_not_depend_on_targets(
 ):
     # The overview also reads roll-ups now; tests/test_dashboards.py pins it at two data sizes.
     client.force_login(official)
-    with django_assert_max_num_queries(17 + PAGE_CHROME_QUERIES):
+    with django_assert_max_num_queries(16 + PAGE_CHROME_QUERIES):
         client.get(reverse("home"))
+
+
+def test_reporting_csv_is_the_cards_figures_read_alone(
+    client, official, django_assert_max_num_queries
+):
+    """`?csv=reporting` gives the card's rows, as the overview computes them, with the card's
+    one query (session, user and province besides), not the whole overview's."""
+    from django.utils import timezone, translation
+
+    from core.tabular import csv_response
+    from dashboards.overview import overview
+
+    client.force_login(official)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("home") + "?csv=reporting")
+    with translation.override("vi"):
+        card = overview("vi", timezone.localdate(), official.province)["card"]
+    assert card.rows
+    assert response.content == csv_response(card.name, [card.headers, *card.rows]).content
 
 
 def test_login_page_renders_and_logs_in(client, official):

@@ -64,7 +64,7 @@ def test_banner_on_the_next_visit_until_dismissed(
 ):
     send_reminders(THURSDAY)
     client.force_login(focal_a)
-    with django_assert_max_num_queries(17 + PAGE_CHROME_QUERIES):  # the overview page
+    with django_assert_max_num_queries(16 + PAGE_CHROME_QUERIES):  # the overview page
         page = client.get(reverse("home"))
     assert "chưa gửi báo cáo" in page.content.decode()
     notice = Notice.objects.get(user=focal_a)
