@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import DateColumn
+from core.tables import TEMPLATE, Table
 from core.tabular import NumberColumn, link_keeping
 from rollups.progress import status_label
 
@@ -24,7 +25,7 @@ class StatusColumn(tables.Column):
         return status_label(value)
 
 
-class TargetTable(tables.Table):
+class TargetTable(Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Target"), accessor="name_vi")
     pillar = tables.Column(verbose_name=_("Pillar"), accessor="pillar__order")
@@ -39,7 +40,7 @@ class TargetTable(tables.Table):
     measure = tables.Column(verbose_name=_("Unit of measure"), accessor="unit", visible=False)
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "targets-table"}
         order_by = ("pillar", "code")
         empty_text = _("No target matches these filters.")

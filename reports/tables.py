@@ -4,11 +4,12 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import DateColumn, DateTimeColumn
+from core.tables import TEMPLATE, Table
 
 from .models import DailyReport
 
 
-class DailyReportTable(tables.Table):
+class DailyReportTable(Table):
     date = DateColumn(
         verbose_name=_("Report date"), linkify=("reports:detail", {"pk": tables.A("pk")})
     )
@@ -21,6 +22,7 @@ class DailyReportTable(tables.Table):
 
     class Meta:
         model = DailyReport
+        template_name = TEMPLATE
         fields = ("date", "commune", "status", "is_late", "submitted_at", "updated_at",
                   "submitted_by")
         order_by = ("-date",)
