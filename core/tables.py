@@ -12,6 +12,7 @@ writes (tests/test_tables.py compares both on every table); the header, footer a
 are still django-tables2's template (`templates/_table.html` extends it).
 """
 
+import re
 from collections.abc import Iterator
 
 import django_tables2 as tables
@@ -19,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.templatetags.l10n import localize as localize_filter
 from django.templatetags.l10n import unlocalize as unlocalize_filter
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
@@ -46,6 +48,10 @@ _EMPTY = (
 _NOTHING = "\n                    \n                "
 
 _MISSING = object()
+
+# A URL argument written as is by `reverse` (no quoting), whatever the converter.
+_PLAIN_ARGUMENT = re.compile(r"[0-9A-Za-z_-]+")
+_MARKER = "9876543210"  # matches the int, str and unit code converters alike
 
 
 def _has_callable(attrs) -> bool:
@@ -155,6 +161,24 @@ class _TdAttributes:
 
 class Table(tables.Table):
     """A django-tables2 table; give its `Meta` `template_name = core.tables.TEMPLATE`."""
+
+    def url(self, viewname: str, **kwargs) -> str:
+        """`reverse(viewname, kwargs=kwargs)` for a row's link (one argument), reversed once per
+        table: `reverse` took ~0.2 ms a call, a third of a page of 50 rows. The argument must be
+        one the view's converter accepts (a pk, a unit code); others go through `reverse`."""
+        ((name, value),) = kwargs.items()
+        value = str(value)
+        if not _PLAIN_ARGUMENT.fullmatch(value):
+            return reverse(viewname, kwargs=kwargs)
+        cache = self.__dict__.setdefault("_urls", {})
+        parts = cache.get((viewname, name))
+        if parts is None:
+            parts = cache[(viewname, name)] = reverse(viewname, kwargs={name: _MARKER}).split(
+                _MARKER
+            )
+        if len(parts) != 2:  # the marker elsewhere in the path too
+            return reverse(viewname, kwargs=kwargs)
+        return parts[0] + value + parts[1]
 
     def tbody_html(self) -> SafeString:
         """The `<tbody>` of django-tables2's template, written in Python."""

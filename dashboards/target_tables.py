@@ -2,7 +2,6 @@
 
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,7 @@ class TargetTable(Table):
         empty_text = _("No target matches these filters.")
 
     def render_code(self, record, value):
-        url = link_keeping(self, reverse("targets:detail", args=[record.pk]))
+        url = link_keeping(self, self.url("targets:detail", pk=record.pk))
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_code(self, value):

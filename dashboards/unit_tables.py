@@ -1,7 +1,6 @@
 """The units table, shared by the page and its CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +34,7 @@ class CommuneTable(Table):
         empty_text = _("No unit matches these filters.")
 
     def render_name(self, record, value):
-        url = link_keeping(self, reverse("communes:detail", args=[record.code]))
+        url = link_keeping(self, self.url("communes:detail", code=record.code))
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
