@@ -2,12 +2,12 @@
 
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import DateColumn
+from core.tables import TEMPLATE, Table
 from core.tabular import NumberColumn, link_keeping
 from rollups.progress import status_label
 
@@ -24,7 +24,7 @@ class StatusColumn(tables.Column):
         return status_label(value)
 
 
-class TargetTable(tables.Table):
+class TargetTable(Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Target"), accessor="name_vi")
     pillar = tables.Column(verbose_name=_("Pillar"), accessor="pillar__order")
@@ -39,13 +39,13 @@ class TargetTable(tables.Table):
     measure = tables.Column(verbose_name=_("Unit of measure"), accessor="unit", visible=False)
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "targets-table"}
         order_by = ("pillar", "code")
         empty_text = _("No target matches these filters.")
 
     def render_code(self, record, value):
-        url = link_keeping(self, reverse("targets:detail", args=[record.pk]))
+        url = link_keeping(self, self.url("targets:detail", pk=record.pk))
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_code(self, value):

@@ -1,17 +1,17 @@
 """The units table, shared by the page and its CSV/XLSX export."""
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import DateColumn
+from core.tables import TEMPLATE, Table
 from core.tabular import NumberColumn, link_keeping
 
 from .compliance import RateColumn
 
 
-class CommuneTable(tables.Table):
+class CommuneTable(Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Unit"))
     kind = tables.Column(verbose_name=_("Kind"))
@@ -28,13 +28,13 @@ class CommuneTable(tables.Table):
                                    accessor="pk", orderable=False, visible=False)
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "communes-table"}
         order_by = ("name",)
         empty_text = _("No unit matches these filters.")
 
     def render_name(self, record, value):
-        url = link_keeping(self, reverse("communes:detail", args=[record.code]))
+        url = link_keeping(self, self.url("communes:detail", code=record.code))
         return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
