@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communes.models import Commune, Province, User
+from core.tables import TEMPLATE, Table
 from core.tabular import Chart, NumberColumn
 from reports import deadlines
 from reports.models import ReportOutcome
@@ -84,7 +85,7 @@ class RateColumn(NumberColumn):
         return round(value, 1) if value is not None else None
 
 
-class UnitComplianceTable(tables.Table):
+class UnitComplianceTable(Table):
     unit = tables.Column(verbose_name=gettext_lazy("Unit"))
     former_area = tables.Column(verbose_name=gettext_lazy("Former district or city"))
     owed = NumberColumn(verbose_name=gettext_lazy("Reports owed"))
@@ -96,7 +97,7 @@ class UnitComplianceTable(tables.Table):
     streak = NumberColumn(verbose_name=gettext_lazy("Late or missing in a row"))
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "compliance-table"}
         order_by = ("on_time_rate",)
 

@@ -4,12 +4,13 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.tables import TEMPLATE, Table
 from core.tabular import NumberColumn
 
 from .compliance import RateColumn
 
 
-class ProvinceTable(tables.Table):
+class ProvinceTable(Table):
     code = tables.Column(verbose_name=_("Code"))
     province = tables.Column(verbose_name=_("Province"))
     region = tables.Column(verbose_name=_("Region"))
@@ -25,7 +26,7 @@ class ProvinceTable(tables.Table):
     overdue = NumberColumn(verbose_name=_("Targets overdue"))
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "provinces-table"}
         order_by = ("code",)
         empty_text = _("No province matches these filters.")

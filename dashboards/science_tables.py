@@ -5,10 +5,11 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
 
 from core.columns import DateColumn
+from core.tables import TEMPLATE, Table
 from core.tabular import NumberColumn
 
 
-class ScienceTaskTable(tables.Table):
+class ScienceTaskTable(Table):
     code = tables.Column(verbose_name=_("Code"))
     title = tables.Column(verbose_name=_("Title"))
     field = tables.Column(verbose_name=_("Field"))
@@ -25,7 +26,7 @@ class ScienceTaskTable(tables.Table):
     is_demo = tables.BooleanColumn(verbose_name=_("Illustrative (demo)"))
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = TEMPLATE
         attrs = {"class": "data-table", "id": "science-tasks-table"}
         order_by = ("code",)
         empty_text = _("No science-and-technology task matches these filters.")

@@ -10,15 +10,20 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django_tables2 import RequestConfig
 
-from communes.models import Commune
+from communes.models import Commune, Province
 from core import tables as core_tables
+from dashboards.compliance import UnitComplianceTable, unit_rows
+from dashboards.national import comparison
+from dashboards.national_tables import ProvinceTable
+from dashboards.science_tables import ScienceTaskTable
 from dashboards.target_tables import TargetTable
 from dashboards.unit_tables import CommuneTable
 from dashboards.units import with_reporting
+from reports.demo import seed_plan_extras
 from reports.models import DailyReport
 from reports.tables import DailyReportTable
 from rollups.progress import with_current_status
-from targets.models import Target
+from targets.models import ScienceTask, Target
 from tests.rollup_data import SMALL, fill_rollups
 
 STOCK = "django_tables2/table.html"
@@ -109,6 +114,29 @@ def test_the_projects_tables_are_unchanged(quangninh, language):
     ]
     with translation.override(language):
         for table_class, data in cases:
+            first_column = next(iter(table_class.base_columns))
+            for query in ("", "?page=2", f"?sort=-{first_column}"):
+                theirs, ours = _both(table_class, data, query, per_page=5)
+                assert ours == theirs, (table_class, query)
+            table = table_class(data)
+            assert list(table.as_values()) == list(tables.Table.as_values(table))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_compliance_national_and_science_tables_are_unchanged(quangninh, language):
+    today = timezone.localdate()
+    fill_rollups(today, **SMALL)
+    province = Province.objects.get(code="22")
+    seed_plan_extras(today, province)
+    start = today - dt.timedelta(days=6)
+    cases = [
+        (UnitComplianceTable, unit_rows(province, start, today)),
+        (ProvinceTable, comparison(start, today)["rows"]),
+        (ScienceTaskTable, ScienceTask.objects.all()),
+    ]
+    with translation.override(language):
+        for table_class, data in cases:
+            assert len(data), table_class  # rows to compare, not an empty table
             first_column = next(iter(table_class.base_columns))
             for query in ("", "?page=2", f"?sort=-{first_column}"):
                 theirs, ours = _both(table_class, data, query, per_page=5)
