@@ -8,7 +8,7 @@ CommuneTargetDay with
 `INSERT ... SELECT ... ON CONFLICT DO UPDATE`, and returns the province aggregates of every
 count per day (sum, count, population-weighted sum, mean of the most recently reported units).
 Python then turns those few rows (targets x days) into province values, and status and
-projection (`judge_plan`, shared with the Python path), and writes TargetDay and PlanDay with one
+projection (`judge_days`, shared with the Python path), and writes TargetDay and PlanDay with one
 upsert each. The semantics are those of the docstring of rollups/target_values.py.
 
 Floats on purpose: the Python path computes in floats and stores `Decimal(repr(x))` rounded half
@@ -29,7 +29,13 @@ from django.utils import timezone
 from targets.models import Plan, Target
 
 from .models import CommuneTargetDay, PlanDay, TargetDay
-from .target_days import first_series_day, judge_plan, measurements
+from .target_days import (
+    PLAN_DAY_COLUMNS,
+    TARGET_DAY_COLUMNS,
+    first_series_day,
+    judge_days,
+    measurements,
+)
 
 # Namespace of the advisory locks that serialise the roll-ups of one plan (issue 10).
 PLAN_LOCK = 10
@@ -38,9 +44,14 @@ PLAN_LOCK = 10
 _ACTIVE = "{u}.active_from <= {day} AND ({u}.active_until IS NULL OR {day} <= {u}.active_until)"
 
 
-def _half_even(column: str, places: int) -> str:
-    """SQL rounding a float8 column like `Decimal(repr(x)).quantize(...)` (half to even)."""
-    scaled = f"({column}::numeric * 1e{places})"
+def _scaled(column: str, places: int) -> str:
+    """A float8 column as the exact numeric `_half_even` rounds, times 10^places: cast once per
+    row (the cast formats and parses the float, the costly part of rounding)."""
+    return f"({column})::numeric * 1e{places}"
+
+
+def _half_even(scaled: str, places: int) -> str:
+    """SQL rounding a `_scaled` column like `Decimal(repr(x)).quantize(...)` (half to even)."""
     return (
         f"(CASE WHEN abs({scaled} - trunc({scaled})) = 0.5 "
         f"THEN (trunc({scaled}) + mod(trunc({scaled}), 2)) / 1e{places} "
@@ -208,14 +219,17 @@ computed AS (
      WHERE t.aggregation <> 'ratio' AND NOT t.counted
 ),
 shares AS (
-    SELECT c.*, t.aggregation, {_completion("c.fvalue")} AS share
+    -- Each float scaled for rounding once (a materialised CTE: the insert and the count read it).
+    SELECT c.target_id, c.commune_id, c.day, c.amount, t.aggregation,
+           CASE WHEN t.aggregation = 'ratio' THEN {_scaled("c.fvalue", 4)} END AS value_scaled,
+           {_scaled(_completion("c.fvalue"), 4)} AS share_scaled
       FROM computed c JOIN plan_targets t ON t.id = c.target_id
 ),
 written AS (
     INSERT INTO {ctd} (target_id, commune_id, date, value, completion, updated_at)
     SELECT target_id, commune_id, day,
-           CASE WHEN aggregation = 'ratio' THEN {_half_even("fvalue", 4)} ELSE amount END,
-           {_half_even("share", 4)}, %(now)s
+           CASE WHEN aggregation = 'ratio' THEN {_half_even("value_scaled", 4)} ELSE amount END,
+           {_half_even("share_scaled", 4)}, %(now)s
       FROM shares
      -- In the order the running sums produced them, which is the unique index's (unit,
      -- target, date): no sort, and neighbouring index pages. No deadlock for want of one
@@ -265,27 +279,20 @@ def _province_value(target: Target, aggregates: dict, day: dt.date) -> float | N
     raise ValueError(f"Aggregation {rule} is computed elsewhere")
 
 
-def _columns(rows: list, names: tuple[str, ...]) -> list[list]:
-    """Rows as one list per column (the arrays `unnest` turns back into rows)."""
-    return [[getattr(row, name) for row in rows] for name in names]
-
-
-def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None:
-    """TargetDay and PlanDay rows written with one set-based upsert each. Every row is
-    rewritten, unchanged or not: `updated_at` of TargetDay tells the nightly job
+def _upsert_days(target_rows: list[tuple], plan_rows: list[tuple]) -> None:
+    """TargetDay and PlanDay rows (`judge_days` tuples) written with one set-based upsert each.
+    Every row is rewritten, unchanged or not: `updated_at` of TargetDay tells the nightly job
     (`first_stale_day`) that the day's inputs were rolled up."""
     now = timezone.now()
     target_day, plan_day = TargetDay._meta.db_table, PlanDay._meta.db_table
-    target_rows.sort(key=lambda r: (r.date, r.target_id))
-    plan_rows.sort(key=lambda r: (r.date, r.plan_id))
-    statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
+    # In the unique indexes' order (target, date) and (plan, date): neighbouring index pages.
+    target_rows.sort(key=lambda row: (row[0], row[1]))
+    statuses = PLAN_DAY_COLUMNS[2:]
     with connection.cursor() as cursor:
         # Both in one round trip (the parameters are bound on the client).
         cursor.execute(
             f"""
-            INSERT INTO {target_day}
-                   (target_id, date, value, exact_value, completion_percent,
-                    projected_value, status, updated_at)
+            INSERT INTO {target_day} ({", ".join(TARGET_DAY_COLUMNS)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], %s::numeric[], %s::float8[],
                                      %s::numeric[], %s::numeric[], %s::text[])
                 ON CONFLICT (target_id, date) DO UPDATE
@@ -293,16 +300,20 @@ def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None
                    completion_percent = EXCLUDED.completion_percent,
                    projected_value = EXCLUDED.projected_value, status = EXCLUDED.status,
                    updated_at = EXCLUDED.updated_at;
-            INSERT INTO {plan_day} (plan_id, date, {", ".join(statuses)}, updated_at)
+            INSERT INTO {plan_day} ({", ".join(PLAN_DAY_COLUMNS)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], {", ".join(["%s::int[]"] * 7)})
                 ON CONFLICT (plan_id, date) DO UPDATE
                SET {", ".join(f"{s} = EXCLUDED.{s}" for s in statuses)},
                    updated_at = EXCLUDED.updated_at
             """,
-            [now, *_columns(target_rows, ("target_id", "date", "value", "exact_value",
-                                          "completion_percent", "projected_value", "status")),
-             now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
+            [now, *_columns(target_rows, len(TARGET_DAY_COLUMNS)),
+             now, *_columns(plan_rows, len(PLAN_DAY_COLUMNS))],
         )
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    """Rows as one list per column (the arrays `unnest` turns back into rows)."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
 
 
 def _stored_history(
@@ -398,7 +409,7 @@ def rollup_plan(
                 else _province_value(target, aggregates, day)
                 for day in days
             }
-    target_rows, plan_rows = judge_plan(plan, targets, province, start, end)
+    target_rows, plan_rows = judge_days(plan, targets, province, start, end)
     _upsert_days(target_rows, plan_rows)
     return written, len(target_rows), len(plan_rows)
 
