@@ -85,9 +85,19 @@ def _statement(incremental: bool, latest: bool = True, fresh: bool = False) -> s
         ON CONFLICT (commune_id, target_id, date) DO UPDATE
        SET value = EXCLUDED.value, completion = EXCLUDED.completion,
            updated_at = EXCLUDED.updated_at
-     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
+     -- Unchanged rows were left out above; this only guards the row written in between.
      WHERE ({ctd}.value, {ctd}.completion)
            IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)"""
+    # A rebuild mostly computes the rows it finds: one anti-join sets them aside, instead of
+    # an upsert that locks each one (a WAL record per row) only to find it unchanged.
+    unchanged = "" if fresh else f"""
+     WHERE NOT EXISTS (
+           -- The recomputed units' stored rows, read unit by unit through the unique index at
+           -- national scale (the plan's targets are 1/70 of the table there).
+           SELECT FROM units u JOIN {ctd} k ON k.commune_id = u.id
+            WHERE k.commune_id = s.commune_id AND k.target_id = s.target_id AND k.date = s.day
+              AND k.target_id = ANY(%(reported)s) AND k.date BETWEEN %(start)s AND %(last)s
+              AND (k.value, k.completion) IS NOT DISTINCT FROM (s.value, s.completion))"""
     only_units = "AND id = ANY(%(communes)s)" if incremental else ""
     # Other units' counts as their last roll-up stored them (only after one submission), read
     # through the unique index (commune, target, date): the province's units only, the count
@@ -219,22 +229,29 @@ computed AS (
      WHERE t.aggregation <> 'ratio' AND NOT t.counted
 ),
 shares AS (
-    -- Each float scaled for rounding once (a materialised CTE: the insert and the count read it).
-    SELECT c.target_id, c.commune_id, c.day, c.amount, t.aggregation,
-           CASE WHEN t.aggregation = 'ratio' THEN {_scaled("c.fvalue", 4)} END AS value_scaled,
-           {_scaled(_completion("c.fvalue"), 4)} AS share_scaled
-      FROM computed c JOIN plan_targets t ON t.id = c.target_id
+    -- The rows to store, rounded as the Python path rounds (a materialised CTE: the insert and
+    -- the count read it).
+    SELECT target_id, commune_id, day,
+           CASE WHEN aggregation = 'ratio' THEN {_half_even("value_scaled", 4)} ELSE amount END
+               AS value,
+           {_half_even("share_scaled", 4)} AS completion
+      FROM (SELECT c.target_id, c.commune_id, c.day, c.amount, t.aggregation,
+                   CASE WHEN t.aggregation = 'ratio' THEN {_scaled("c.fvalue", 4)} END
+                       AS value_scaled,
+                   {_scaled(_completion("c.fvalue"), 4)} AS share_scaled
+              FROM computed c JOIN plan_targets t ON t.id = c.target_id
+             -- Not pulled up into the rounding, which would cast each float five times.
+            OFFSET 0) scaled
 ),
 written AS (
     INSERT INTO {ctd} (target_id, commune_id, date, value, completion, updated_at)
-    SELECT target_id, commune_id, day,
-           CASE WHEN aggregation = 'ratio' THEN {_half_even("value_scaled", 4)} ELSE amount END,
-           {_half_even("share_scaled", 4)}, %(now)s
-      FROM shares
+    SELECT target_id, commune_id, day, value, completion, %(now)s
+      FROM shares s
      -- In the order the running sums produced them, which is the unique index's (unit,
      -- target, date): no sort, and neighbouring index pages. No deadlock for want of one
      -- order either: the plan's advisory lock lets one roll-up of a plan write at a time,
      -- and different plans never write the same rows.
+    {unchanged}
     {upsert}
 ),
 counted AS (
@@ -352,7 +369,9 @@ def rollup_plan(
     # The stored rows of other units only hold the plan's own targets: a rate counting
     # another plan's counts (never imported that way) falls back to recomputing every unit.
     incremental = commune_ids is not None and count_ids <= plan_ids
+    reported = [t.pk for t in targets if t.source != Target.Source.PROVINCE]
     params = {
+        "reported": reported,
         "plan": plan.pk, "province": plan.province_id, "communes": list(commune_ids or []),
         "year_start": dt.date(plan.year, 1, 1), "first": first, "start": start, "last": end,
         "running": sorted(count_ids - cumulative), "cumulative": sorted(cumulative),
@@ -361,7 +380,6 @@ def rollup_plan(
         "latest": sorted(t.pk for t in targets
                          if t.aggregation == Target.Aggregation.LATEST and t.pk in count_ids),
     }
-    reported = [t.pk for t in targets if t.source != Target.Source.PROVINCE]
     with connection.cursor() as cursor:
         # One roll-up of a plan at a time: after one submission the province figure reads the
         # other units' stored rows, so a roll-up must see the rows another one is writing
