@@ -415,6 +415,12 @@ def _bulk_load_indexes(cursor, plan_ids: list[int]) -> list[str] | None:
         [table],
     )
     found = cursor.fetchall()
+    cursor.execute("SELECT EXISTS (SELECT FROM pg_constraint WHERE confrelid = %s::regclass)",
+                   [table])
+    if cursor.fetchone()[0] or any(kind not in (None, "p", "u") for *_, kind, _, _ in found):
+        # A foreign key into the table, or an exclusion constraint: not ours to drop and
+        # rebuild; the ordinary path (none exists today).
+        return None
     drop, create = [], []
     for index, definition, constraint, kind, deferrable, deferred in found:
         create.append(definition)
