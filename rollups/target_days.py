@@ -40,21 +40,32 @@ def first_series_day(start: dt.date) -> dt.date:
     return start - dt.timedelta(days=target_status.trend_days() - 1)
 
 
-def judge_plan(
+# The columns of the rows `judge_days` returns, in order.
+TARGET_DAY_COLUMNS = ("target_id", "date", "value", "exact_value", "completion_percent",
+                      "projected_value", "status")
+PLAN_DAY_COLUMNS = ("plan_id", "date", "total", "completed", "on_track", "at_risk", "behind",
+                    "overdue", "no_data")
+_TALLIED = PLAN_DAY_COLUMNS[3:]
+
+
+def judge_days(
     plan: Plan,
     targets: list[Target],
     province: dict[int, dict[dt.date, float | None]],
     start: dt.date,
     end: dt.date,
-) -> tuple[list[TargetDay], list[PlanDay]]:
-    """Unsaved TargetDay and PlanDay rows for start..end from the province series.
+) -> tuple[list[tuple], list[tuple]]:
+    """TargetDay and PlanDay rows for start..end from the province series, as tuples in the
+    order of TARGET_DAY_COLUMNS and PLAN_DAY_COLUMNS (a year of a plan is ~8,000 rows: tuples,
+    not model instances, which cost more to build than the judgement itself).
 
     `province[target][day]` holds every day from `first_series_day(start)` to `end`, in order."""
     window = target_status.trend_days()
     series_by_target = {pk: list(days.items()) for pk, days in province.items()}
     target_rows, plan_rows = [], []
     for offset, day in enumerate(date_range(start, end)):
-        tally = defaultdict(int)
+        tally = dict.fromkeys(_TALLIED, 0)
+        total = 0
         for target in targets:
             # The series holds first..end in order; day is at index window-1+offset.
             history = series_by_target[target.pk][offset : offset + window]
@@ -63,20 +74,35 @@ def judge_plan(
             percent = target_status.completion(
                 value, target.target_value, target.baseline, target.direction
             )
-            target_rows.append(
-                TargetDay(
-                    target=target, date=day, value=dec(value), exact_value=value,
-                    completion_percent=dec(clamp(percent * 100 if percent is not None else None),
-                                           TWO_PLACES),
-                    projected_value=dec(judgement.projected_value),
-                    status=judgement.status,
-                )
-            )
+            target_rows.append((
+                target.pk, day, dec(value), value,
+                dec(clamp(percent * 100 if percent is not None else None), TWO_PLACES),
+                dec(judgement.projected_value), judgement.status,
+            ))
             if target.counts_in_plan:
                 tally[judgement.status] += 1
-                tally["total"] += 1
-        plan_rows.append(PlanDay(plan=plan, date=day, **tally))
+                total += 1
+        plan_rows.append((plan.pk, day, total, *tally.values()))
     return target_rows, plan_rows
+
+
+def judge_plan(
+    plan: Plan,
+    targets: list[Target],
+    province: dict[int, dict[dt.date, float | None]],
+    start: dt.date,
+    end: dt.date,
+) -> tuple[list[TargetDay], list[PlanDay]]:
+    """`judge_days` as unsaved TargetDay and PlanDay instances (the Python path)."""
+    target_rows, plan_rows = judge_days(plan, targets, province, start, end)
+    by_id = {target.pk: target for target in targets}
+    return (
+        [TargetDay(target=by_id[row[0]], **dict(zip(TARGET_DAY_COLUMNS[1:], row[1:],
+                                                     strict=True)))
+         for row in target_rows],
+        [PlanDay(plan=plan, **dict(zip(PLAN_DAY_COLUMNS[1:], row[1:], strict=True)))
+         for row in plan_rows],
+    )
 
 
 def measurements(targets: list[Target], first: dt.date, last: dt.date) -> dict:

@@ -232,13 +232,12 @@ def rollup_targets(
         plans = plans.filter(province__communes__in=commune_ids).distinct()
     if connection.vendor == "postgresql":
         # Set-based: the same rows, computed by the database (rollups/target_values_pg.py).
-        with transaction.atomic():
-            for plan in plans.order_by("pk"):
-                written = target_values_pg.rollup_plan(plan, *_within(plan, start, end),
-                                                       commune_ids)
-                counts.commune_target_days += written[0]
-                counts.target_days += written[1]
-                counts.plan_days += written[2]
+        written = target_values_pg.rollup_plans(
+            ((plan, *_within(plan, start, end)) for plan in plans.order_by("pk")), commune_ids
+        )
+        counts.commune_target_days += written[0]
+        counts.target_days += written[1]
+        counts.plan_days += written[2]
         return counts
     computed = []
     for plan in plans:

@@ -8,7 +8,7 @@ CommuneTargetDay with
 `INSERT ... SELECT ... ON CONFLICT DO UPDATE`, and returns the province aggregates of every
 count per day (sum, count, population-weighted sum, mean of the most recently reported units).
 Python then turns those few rows (targets x days) into province values, and status and
-projection (`judge_plan`, shared with the Python path), and writes TargetDay and PlanDay with one
+projection (`judge_days`, shared with the Python path), and writes TargetDay and PlanDay with one
 upsert each. The semantics are those of the docstring of rollups/target_values.py.
 
 Floats on purpose: the Python path computes in floats and stores `Decimal(repr(x))` rounded half
@@ -22,14 +22,21 @@ CommuneTargetDay rows, which their own roll-ups keep current.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from targets.models import Plan, Target
 
 from .models import CommuneTargetDay, PlanDay, TargetDay
-from .target_days import first_series_day, judge_plan, measurements
+from .target_days import (
+    PLAN_DAY_COLUMNS,
+    TARGET_DAY_COLUMNS,
+    first_series_day,
+    judge_days,
+    measurements,
+)
 
 # Namespace of the advisory locks that serialise the roll-ups of one plan (issue 10).
 PLAN_LOCK = 10
@@ -38,9 +45,14 @@ PLAN_LOCK = 10
 _ACTIVE = "{u}.active_from <= {day} AND ({u}.active_until IS NULL OR {day} <= {u}.active_until)"
 
 
-def _half_even(column: str, places: int) -> str:
-    """SQL rounding a float8 column like `Decimal(repr(x)).quantize(...)` (half to even)."""
-    scaled = f"({column}::numeric * 1e{places})"
+def _scaled(column: str, places: int) -> str:
+    """A float8 column as the exact numeric `_half_even` rounds, times 10^places: cast once per
+    row (the cast formats and parses the float, the costly part of rounding)."""
+    return f"({column})::numeric * 1e{places}"
+
+
+def _half_even(scaled: str, places: int) -> str:
+    """SQL rounding a `_scaled` column like `Decimal(repr(x)).quantize(...)` (half to even)."""
     return (
         f"(CASE WHEN abs({scaled} - trunc({scaled})) = 0.5 "
         f"THEN (trunc({scaled}) + mod(trunc({scaled}), 2)) / 1e{places} "
@@ -74,9 +86,19 @@ def _statement(incremental: bool, latest: bool = True, fresh: bool = False) -> s
         ON CONFLICT (commune_id, target_id, date) DO UPDATE
        SET value = EXCLUDED.value, completion = EXCLUDED.completion,
            updated_at = EXCLUDED.updated_at
-     -- A rebuild mostly meets unchanged rows: leave them be (no dead tuples, no WAL).
+     -- Unchanged rows were left out above; this only guards the row written in between.
      WHERE ({ctd}.value, {ctd}.completion)
            IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.completion)"""
+    # A rebuild mostly computes the rows it finds: one anti-join sets them aside, instead of
+    # an upsert that locks each one (a WAL record per row) only to find it unchanged.
+    unchanged = "" if fresh else f"""
+     WHERE NOT EXISTS (
+           -- The recomputed units' stored rows, read unit by unit through the unique index at
+           -- national scale (the plan's targets are 1/70 of the table there).
+           SELECT FROM units u JOIN {ctd} k ON k.commune_id = u.id
+            WHERE k.commune_id = s.commune_id AND k.target_id = s.target_id AND k.date = s.day
+              AND k.target_id = ANY(%(reported)s) AND k.date BETWEEN %(start)s AND %(last)s
+              AND (k.value, k.completion) IS NOT DISTINCT FROM (s.value, s.completion))"""
     only_units = "AND id = ANY(%(communes)s)" if incremental else ""
     # Other units' counts as their last roll-up stored them (only after one submission), read
     # through the unique index (commune, target, date): the province's units only, the count
@@ -208,19 +230,29 @@ computed AS (
      WHERE t.aggregation <> 'ratio' AND NOT t.counted
 ),
 shares AS (
-    SELECT c.*, t.aggregation, {_completion("c.fvalue")} AS share
-      FROM computed c JOIN plan_targets t ON t.id = c.target_id
+    -- The rows to store, rounded as the Python path rounds (a materialised CTE: the insert and
+    -- the count read it).
+    SELECT target_id, commune_id, day,
+           CASE WHEN aggregation = 'ratio' THEN {_half_even("value_scaled", 4)} ELSE amount END
+               AS value,
+           {_half_even("share_scaled", 4)} AS completion
+      FROM (SELECT c.target_id, c.commune_id, c.day, c.amount, t.aggregation,
+                   CASE WHEN t.aggregation = 'ratio' THEN {_scaled("c.fvalue", 4)} END
+                       AS value_scaled,
+                   {_scaled(_completion("c.fvalue"), 4)} AS share_scaled
+              FROM computed c JOIN plan_targets t ON t.id = c.target_id
+             -- Not pulled up into the rounding, which would cast each float five times.
+            OFFSET 0) scaled
 ),
 written AS (
     INSERT INTO {ctd} (target_id, commune_id, date, value, completion, updated_at)
-    SELECT target_id, commune_id, day,
-           CASE WHEN aggregation = 'ratio' THEN {_half_even("fvalue", 4)} ELSE amount END,
-           {_half_even("share", 4)}, %(now)s
-      FROM shares
+    SELECT target_id, commune_id, day, value, completion, %(now)s
+      FROM shares s
      -- In the order the running sums produced them, which is the unique index's (unit,
      -- target, date): no sort, and neighbouring index pages. No deadlock for want of one
      -- order either: the plan's advisory lock lets one roll-up of a plan write at a time,
      -- and different plans never write the same rows.
+    {unchanged}
     {upsert}
 ),
 counted AS (
@@ -265,27 +297,20 @@ def _province_value(target: Target, aggregates: dict, day: dt.date) -> float | N
     raise ValueError(f"Aggregation {rule} is computed elsewhere")
 
 
-def _columns(rows: list, names: tuple[str, ...]) -> list[list]:
-    """Rows as one list per column (the arrays `unnest` turns back into rows)."""
-    return [[getattr(row, name) for row in rows] for name in names]
-
-
-def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None:
-    """TargetDay and PlanDay rows written with one set-based upsert each. Every row is
-    rewritten, unchanged or not: `updated_at` of TargetDay tells the nightly job
+def _upsert_days(target_rows: list[tuple], plan_rows: list[tuple]) -> None:
+    """TargetDay and PlanDay rows (`judge_days` tuples) written with one set-based upsert each.
+    Every row is rewritten, unchanged or not: `updated_at` of TargetDay tells the nightly job
     (`first_stale_day`) that the day's inputs were rolled up."""
     now = timezone.now()
     target_day, plan_day = TargetDay._meta.db_table, PlanDay._meta.db_table
-    target_rows.sort(key=lambda r: (r.date, r.target_id))
-    plan_rows.sort(key=lambda r: (r.date, r.plan_id))
-    statuses = ["total", "completed", "on_track", "at_risk", "behind", "overdue", "no_data"]
+    # In the unique indexes' order (target, date) and (plan, date): neighbouring index pages.
+    target_rows.sort(key=lambda row: (row[0], row[1]))
+    statuses = PLAN_DAY_COLUMNS[2:]
     with connection.cursor() as cursor:
         # Both in one round trip (the parameters are bound on the client).
         cursor.execute(
             f"""
-            INSERT INTO {target_day}
-                   (target_id, date, value, exact_value, completion_percent,
-                    projected_value, status, updated_at)
+            INSERT INTO {target_day} ({", ".join(TARGET_DAY_COLUMNS)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], %s::numeric[], %s::float8[],
                                      %s::numeric[], %s::numeric[], %s::text[])
                 ON CONFLICT (target_id, date) DO UPDATE
@@ -293,16 +318,29 @@ def _upsert_days(target_rows: list[TargetDay], plan_rows: list[PlanDay]) -> None
                    completion_percent = EXCLUDED.completion_percent,
                    projected_value = EXCLUDED.projected_value, status = EXCLUDED.status,
                    updated_at = EXCLUDED.updated_at;
-            INSERT INTO {plan_day} (plan_id, date, {", ".join(statuses)}, updated_at)
+            INSERT INTO {plan_day} ({", ".join(PLAN_DAY_COLUMNS)}, updated_at)
             SELECT *, %s FROM unnest(%s::int[], %s::date[], {", ".join(["%s::int[]"] * 7)})
                 ON CONFLICT (plan_id, date) DO UPDATE
                SET {", ".join(f"{s} = EXCLUDED.{s}" for s in statuses)},
                    updated_at = EXCLUDED.updated_at
             """,
-            [now, *_columns(target_rows, ("target_id", "date", "value", "exact_value",
-                                          "completion_percent", "projected_value", "status")),
-             now, *_columns(plan_rows, ("plan_id", "date", *statuses))],
+            [now, *_columns(target_rows, len(TARGET_DAY_COLUMNS)),
+             now, *_columns(plan_rows, len(PLAN_DAY_COLUMNS))],
         )
+
+
+def _columns(rows: list[tuple], width: int) -> list[str]:
+    """Rows as one array literal per column ('{1,2,NULL}'), which `unnest` turns back into rows.
+    psycopg2 would send a list as ARRAY['2026-01-01'::date, ...], one expression per element for
+    the server to parse (11,000 rows a year of a province, a quarter of a second); a literal is
+    parsed by the array type's input function. Every value is a number, a date, a float (its
+    repr reads back exactly), a status code or None: nothing to quote."""
+    if not rows:
+        return ["{}"] * width
+    return [
+        "{" + ",".join("NULL" if value is None else str(value) for value in column) + "}"
+        for column in zip(*rows, strict=True)
+    ]
 
 
 def _stored_history(
@@ -323,11 +361,115 @@ def _stored_history(
     return stored
 
 
+def _bulk_load_indexes(cursor, plan_ids: list[int]) -> list[str] | None:
+    """When CommuneTargetDay holds no row at all (a first load, a restore, emptied tables): drop
+    its indexes and return the statements that re-create them exactly; otherwise None (the
+    ordinary path, indexes untouched). Call inside the roll-up's transaction, before it reads
+    the table.
+
+    Why: filling an empty table and then building each index once is the classic bulk load
+    (pg_restore loads the data before its indexes; DHIS2 builds its analytics tables, then
+    indexes them). Maintaining three B-trees row by row cost about 0.5 s each of a 3.9 s
+    province year (36 million rows a year nationally, most of the seeding's time); one sorted
+    build of each costs a fraction of that.
+
+    The table is locked ACCESS EXCLUSIVE (as DROP INDEX would lock it) until the transaction
+    ends, and the indexes come back in the same transaction: no one ever sees the table without
+    its indexes, nor writes it meanwhile (readers of the empty table wait for the commit). The
+    lock is only tried (NOWAIT): a transaction holding the table (a reader, another plan's
+    roll-up that also found it empty) sends this one down the ordinary path, never into a
+    deadlock of two lock upgrades. The plans' advisory locks are taken first (`plan_ids`, in the
+    order `rollup_plan` takes them): once the table is locked, this transaction waits for no
+    one. The definitions are read from the catalogue, not from the
+    models, so the indexes come back as they were (names, columns, options, the constraints
+    that own them), whatever the migrations made of them."""
+    table = CommuneTargetDay._meta.db_table
+    emptiness = f"SELECT NOT EXISTS (SELECT FROM {table})"
+    cursor.execute(emptiness)
+    if not cursor.fetchone()[0]:
+        return None
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, plan) FROM unnest(%s::int[]) AS plan",
+                   [PLAN_LOCK, plan_ids])
+    try:
+        with transaction.atomic():  # a savepoint: a refused lock leaves the transaction usable
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE NOWAIT")
+    except OperationalError:
+        return None
+    # Another transaction may have filled it between the first look and the lock.
+    cursor.execute(emptiness)
+    if not cursor.fetchone()[0]:
+        return None
+    # Every index with its definition, and the constraint (primary key, unique) it backs: a
+    # constraint's index is re-created first, then attached to the constraint (USING INDEX,
+    # which keeps the index's own definition).
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(x.indexrelid), c.conname, c.contype,
+               c.condeferrable, c.condeferred
+          FROM pg_index x
+          JOIN pg_class i ON i.oid = x.indexrelid
+          LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid AND c.conrelid = x.indrelid
+         WHERE x.indrelid = %s::regclass
+         ORDER BY i.relname
+        """,
+        [table],
+    )
+    found = cursor.fetchall()
+    cursor.execute("SELECT EXISTS (SELECT FROM pg_constraint WHERE confrelid = %s::regclass)",
+                   [table])
+    if cursor.fetchone()[0] or any(kind not in (None, "p", "u") for *_, kind, _, _ in found):
+        # A foreign key into the table, or an exclusion constraint: not ours to drop and
+        # rebuild; the ordinary path (none exists today).
+        return None
+    drop, create = [], []
+    for index, definition, constraint, kind, deferrable, deferred in found:
+        create.append(definition)
+        if constraint is None:
+            drop.append(f'DROP INDEX "{index}"')
+            continue
+        drop.append(f'ALTER TABLE {table} DROP CONSTRAINT "{constraint}"')
+        key = "PRIMARY KEY" if kind == "p" else "UNIQUE"
+        timing = (" DEFERRABLE INITIALLY DEFERRED" if deferred else " DEFERRABLE"
+                  if deferrable else "")
+        create.append(f'ALTER TABLE {table} ADD CONSTRAINT "{constraint}" {key} '
+                      f'USING INDEX "{index}"{timing}')
+    if drop:
+        cursor.execute("; ".join(drop))
+    return create
+
+
+def rollup_plans(
+    windows: Iterable[tuple[Plan, dt.date, dt.date]], commune_ids: list[int] | None = None
+) -> tuple[int, int, int]:
+    """Roll up each plan of `windows` over its days (`rollup_plan`), in one transaction;
+    returns the rows written of each table. A full roll-up into an empty CommuneTargetDay
+    builds its indexes once after writing every plan's rows (`_bulk_load_indexes`)."""
+    windows = list(windows)
+    totals = [0, 0, 0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        indexes = (_bulk_load_indexes(cursor, [plan.pk for plan, *_ in windows])
+                   if windows and commune_ids is None else None)
+        for plan, start, end in windows:
+            # Into the emptied table, every plan's rows are new (plans share no target): no
+            # look for existing rows, which would scan the unindexed table once per plan.
+            written = rollup_plan(plan, start, end, commune_ids,
+                                  fresh=True if indexes is not None else None)
+            totals = [a + b for a, b in zip(totals, written, strict=True)]
+        if indexes:
+            # Sorting a year of a country's rows in memory (36 million nationally): the default
+            # 64 MB spills it to disk in many runs; for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            cursor.execute("; ".join(indexes))
+    return totals[0], totals[1], totals[2]
+
+
 def rollup_plan(
-    plan: Plan, start: dt.date, end: dt.date, commune_ids: list[int] | None = None
+    plan: Plan, start: dt.date, end: dt.date, commune_ids: list[int] | None = None,
+    fresh: bool | None = None,
 ) -> tuple[int, int, int]:
     """Write the plan's CommuneTargetDay (all units, or `commune_ids`), TargetDay and PlanDay
-    rows of start..end; returns how many of each. Call inside a transaction."""
+    rows of start..end; returns how many of each. Call inside a transaction. `fresh`: whether
+    the plan has no CommuneTargetDay row of those days yet (None: look)."""
     targets = list(plan.targets.select_related("plan"))
     first = first_series_day(start)
     count_ids = {t.pk for t in targets if t.source == Target.Source.COMMUNE_DAILY}
@@ -341,7 +483,9 @@ def rollup_plan(
     # The stored rows of other units only hold the plan's own targets: a rate counting
     # another plan's counts (never imported that way) falls back to recomputing every unit.
     incremental = commune_ids is not None and count_ids <= plan_ids
+    reported = [t.pk for t in targets if t.source != Target.Source.PROVINCE]
     params = {
+        "reported": reported,
         "plan": plan.pk, "province": plan.province_id, "communes": list(commune_ids or []),
         "year_start": dt.date(plan.year, 1, 1), "first": first, "start": start, "last": end,
         "running": sorted(count_ids - cumulative), "cumulative": sorted(cumulative),
@@ -350,7 +494,6 @@ def rollup_plan(
         "latest": sorted(t.pk for t in targets
                          if t.aggregation == Target.Aggregation.LATEST and t.pk in count_ids),
     }
-    reported = [t.pk for t in targets if t.source != Target.Source.PROVINCE]
     with connection.cursor() as cursor:
         # One roll-up of a plan at a time: after one submission the province figure reads the
         # other units' stored rows, so a roll-up must see the rows another one is writing
@@ -367,11 +510,12 @@ def rollup_plan(
         history = _stored_history(cursor, reported, first, start) if incremental else None
         if history is not None:
             params["first"] = start
-        cursor.execute(
-            f"SELECT NOT EXISTS (SELECT FROM {CommuneTargetDay._meta.db_table} "
-            "WHERE date BETWEEN %s AND %s AND target_id = ANY(%s))", [start, end, reported],
-        )
-        fresh = cursor.fetchone()[0]
+        if fresh is None:
+            cursor.execute(
+                f"SELECT NOT EXISTS (SELECT FROM {CommuneTargetDay._meta.db_table} "
+                "WHERE date BETWEEN %s AND %s AND target_id = ANY(%s))", [start, end, reported],
+            )
+            fresh = cursor.fetchone()[0]
         cursor.execute(
             _statement(incremental, latest=bool(params["latest"]), fresh=fresh), params
         )
@@ -398,7 +542,7 @@ def rollup_plan(
                 else _province_value(target, aggregates, day)
                 for day in days
             }
-    target_rows, plan_rows = judge_plan(plan, targets, province, start, end)
+    target_rows, plan_rows = judge_days(plan, targets, province, start, end)
     _upsert_days(target_rows, plan_rows)
     return written, len(target_rows), len(plan_rows)
 
