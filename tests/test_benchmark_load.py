@@ -88,3 +88,15 @@ def test_the_overview_shows_a_submission_within_the_freshness_bar(context, live_
         results = load.freshness(context, live_server.url)
     median = by(results, "freshness with a worker", "median")
     assert median.meets_bar, median.row()
+
+
+def test_the_cpu_meter_counts_gunicorn_and_every_worker_it_forked():
+    # Every worker inherits the listening socket, but the kernel names one holder only.
+    from benchmarks.services import gunicorn
+
+    with gunicorn(workers=3, threads=1) as base_url:
+        meter = load.CpuMeter(base_url, None)
+        web = meter._groups()["web"]
+        master = {process.parent().pid for process in web} - {process.pid for process in web}
+        assert len(master) == 1  # the one process above them all is gunicorn's parent
+        assert len({process.pid for process in web}) == 4  # the master and its three workers
