@@ -57,6 +57,10 @@ DOUBLE_EVERY = 5
 LOAD_ENV = SERVER_ENV
 FRESHNESS_TIMEOUT = 60.0
 BARS = {"throughput": 100.0, "p95": 300.0, "freshness": 5.0}
+# The second phase offers this share of the throughput the first reached (no bar: a record of
+# what the machine carries without queueing).
+SUSTAINED_SHARE = 0.7
+SUSTAINED_SCENARIO = "submissions at 70% of the throughput reached"
 
 
 def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float = LOAD_RATE,
@@ -73,10 +77,29 @@ def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float
         _purge_leftover_nudges()  # e.g. queued by a run without a worker: not ours to time
         with services.celery_worker(env={"PYTHONPATH": str(services.ROOT)}) as worker:
             results += freshness(ctx, base_url)
-            results += submissions_under_load(ctx, base_url, users, rate, seconds, worker.pid)
+            results += _both_rates(ctx, base_url, users, rate, seconds, worker.pid)
             _purge_leftover_nudges()
     else:
-        results += submissions_under_load(ctx, base_url, users, rate, seconds)
+        results += _both_rates(ctx, base_url, users, rate, seconds)
+    return results
+
+
+def _both_rates(ctx: Context, base_url: str, users: int, rate: float, seconds: float,
+                worker_pid: int | None = None) -> list[Result]:
+    """The offered `rate` (the bar's, above what a small machine takes), then, for the
+    record, SUSTAINED_SHARE of the throughput it reached: what this machine carries, and the latency
+    a focal point sees then (the second phase's users correct their reports, their open days
+    being taken)."""
+    results = submissions_under_load(ctx, base_url, users, rate, seconds, worker_pid)
+    reached = next(r.value for r in results if r.measurement.startswith("accepted/s"))
+    sustained = max(1.0, round(SUSTAINED_SHARE * reached))
+    if sustained < rate:
+        # A record, not the bar's figure: only "none lost, doubled or refused" keeps its bar.
+        results += [
+            Result(SUSTAINED_SCENARIO, r.measurement, r.value, r.unit,
+                   bar=0 if r.bar == 0 else None)
+            for r in submissions_under_load(ctx, base_url, users, sustained, seconds, worker_pid)
+        ]
     return results
 
 

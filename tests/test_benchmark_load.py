@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from benchmarks import load
 from benchmarks.accounts import PASSWORD, create_accounts
-from benchmarks.results import Context
+from benchmarks.results import Context, Result
 from communes.models import Commune, User
 from reports import services
 from reports.models import ReportRevision
@@ -100,3 +100,22 @@ def test_the_cpu_meter_counts_gunicorn_and_every_worker_it_forked():
         master = {process.parent().pid for process in web} - {process.pid for process in web}
         assert len(master) == 1  # the one process above them all is gunicorn's parent
         assert len({process.pid for process in web}) == 4  # the master and its three workers
+
+
+def test_a_second_phase_offers_70_percent_of_the_throughput_reached(context, monkeypatch):
+    offered = []
+
+    def phase(ctx, base_url, users, rate, seconds, worker_pid=None):
+        offered.append(rate)
+        return [Result("submissions under load", f"accepted/s ({rate:.0f}/s offered)",
+                       min(rate, 40.0), "/s", bar=100, higher_is_better=True),
+                Result("submissions under load", "p95", 120.0, "ms", bar=300),
+                Result("submissions under load", "lost or doubled", 0, "", bar=0)]
+
+    monkeypatch.setattr(load, "submissions_under_load", phase)
+    results = load._both_rates(context, "http://127.0.0.1:1", users=5, rate=120, seconds=1)
+    assert offered == [120, 28]  # 70% of the 40/s reached
+    second = [r for r in results if r.scenario == load.SUSTAINED_SCENARIO]
+    # The second phase is a record: no bar but "nothing lost or doubled".
+    assert [(r.measurement, r.bar) for r in second] == [
+        ("accepted/s (28/s offered)", None), ("p95", None), ("lost or doubled", 0)]
