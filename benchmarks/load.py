@@ -87,9 +87,9 @@ def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float
 def _both_rates(ctx: Context, base_url: str, users: int, rate: float, seconds: float,
                 worker_pid: int | None = None) -> list[Result]:
     """The offered `rate` (the bar's, above what a small machine takes), then, for the
-    record, SUSTAINED_SHARE of the throughput it reached: what this machine carries, and the latency
-    a focal point sees then (the second phase's users correct their reports, their open days
-    being taken)."""
+    record, `SUSTAINED_SHARE` of the throughput it reached: what this machine carries, and the
+    latency a focal point sees then (the second phase's users mostly correct their reports,
+    the first having taken their open days)."""
     results = submissions_under_load(ctx, base_url, users, rate, seconds, worker_pid)
     reached = next(r.value for r in results if r.measurement.startswith("accepted/s"))
     sustained = max(1.0, round(SUSTAINED_SHARE * reached))
