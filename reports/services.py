@@ -15,9 +15,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_update_with_history
 
 from communes.models import Commune
+from core.bulk import update_field
 from targets.models import Target
 
 from . import deadlines
@@ -300,12 +300,16 @@ def _submit_locked(user, context, values, note, blockers, expected_version, now,
         raise StaleReport(report)
 
     # One UPDATE and one history INSERT for every changed value, not a query per value and
-    # its target (under load the per-value round trips were most of a correction's time).
+    # its target (under load the per-value round trips were most of a correction's time): what
+    # simple_history's `bulk_update_with_history` writes, with a cheaper UPDATE.
     changed = [stored[pk] for pk in value_diff if pk in stored]
     for value in changed:
         value.value = value_diff[value.target_id][1]
     if changed:
-        bulk_update_with_history(changed, ReportValue, ["value"], default_user=user)
+        update_field(changed, "value")
+        ReportValue.history.bulk_history_create(
+            changed, update=True, default_user=user, default_change_reason=None
+        )
     for pk, (_old, new) in value_diff.items():
         if pk not in stored:
             ReportValue.for_target(targets[pk], report=report, value=new).save()
