@@ -146,12 +146,11 @@ def report_form(request, code: str, day: str):
                     )
                 form.add_error(None, DATABASE_UNAVAILABLE)
             else:
-                messages.success(request, _confirmation(result))
+                confirmation, form_url = _confirmation(result), _form_url(commune, day)
+                messages.success(request, confirmation)
                 if offline.wants_json(request):
-                    return offline.saved_answer(
-                        result, _form_url(commune, day), _confirmation(result)
-                    )
-                return redirect(_form_url(commune, day))
+                    return offline.saved_answer(result, form_url, confirmation)
+                return redirect(form_url)
         if not conflict and not unavailable:
             report = _current_report(commune, day)
         if offline.wants_json(request):
@@ -186,11 +185,9 @@ def report_form(request, code: str, day: str):
 
 
 def _current_report(commune: Commune, day: dt.date) -> DailyReport | None:
+    """The stored report with its values (the page does not show who submitted it)."""
     return (
-        DailyReport.objects.filter(commune=commune, date=day)
-        .select_related("submitted_by")
-        .prefetch_related("values")
-        .first()
+        DailyReport.objects.filter(commune=commune, date=day).prefetch_related("values").first()
     )
 
 
