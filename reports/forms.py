@@ -1,4 +1,6 @@
-"""The focal point's daily form: one field per target units report, then note and blockers."""
+"""The focal point's daily form: one field per target units report, then note and blockers.
+
+Its inputs are `core.widgets` (Django's HTML, written without a template render per input)."""
 
 import uuid
 from decimal import Decimal
@@ -7,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import widgets
 from core.numbers import format_number, parse_number
 from core.text import NFCFormField
 
@@ -25,7 +28,7 @@ class TargetValueField(forms.CharField):
         kwargs.setdefault("max_length", 60)
         kwargs.setdefault(
             "widget",
-            forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
+            widgets.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 10}),
         )
         super().__init__(*args, **kwargs)
 
@@ -36,7 +39,7 @@ class TargetValueField(forms.CharField):
 
 class DailyReportForm(forms.Form):
     version = forms.IntegerField(
-        widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1, required=False,
+        widget=widgets.HiddenInput, min_value=0, max_value=2**31 - 1, required=False,
         error_messages={
             key: _("This form is damaged or out of date: open the report again.")
             for key in ("invalid", "min_value", "max_value")
@@ -46,21 +49,22 @@ class DailyReportForm(forms.Form):
     # "submit" and resends it with every retry; without JS this server-made one still makes a
     # re-POST of the same page (reload after a lost response) harmless.
     idempotency_key = forms.UUIDField(
-        widget=forms.HiddenInput, required=False, initial=uuid.uuid4,
+        widget=widgets.HiddenInput, required=False, initial=uuid.uuid4,
         error_messages={
             "invalid": _("This form is damaged or out of date: open the report again.")
         },
     )
     note = NFCFormField(
         label=_("Note"), required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
     )
     blockers = NFCFormField(
         label=_("Blockers and proposals"), required=False, max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
     )
     accept_warnings = forms.BooleanField(
-        label=_("I checked the values marked with a warning: they are correct."), required=False
+        label=_("I checked the values marked with a warning: they are correct."), required=False,
+        widget=widgets.CheckboxInput,
     )
 
     def __init__(self, *args, targets=(), last_values=None, **kwargs):

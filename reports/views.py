@@ -98,8 +98,9 @@ def report_form(request, code: str, day: str):
     posted = request.method == "POST"
     # A post for a unit one does not report for is refused before anything is read.
     commune, may_report = _unit_for(user, code, write=posted)
-    # Read once for the page and the submission (permission, rules, targets).
-    context = services.report_day(user, commune, day)
+    # Read once for the page and the submission (permission, rules, targets; for the page,
+    # the last values with the targets).
+    context = services.report_day(user, commune, day, with_last=not posted)
     rules, targets = context.rules, context.targets
     is_open = context.is_open()
     if posted and not is_open:
@@ -109,7 +110,9 @@ def report_form(request, code: str, day: str):
     # counts, the unit's last values (only running totals are checked against them; the
     # heaviest query of a submission) are read only if the page is shown again.
     report = None if posted else _current_report(commune, day)
-    if posted and not any(target.is_cumulative for target in targets):
+    if not posted:
+        last = context.last
+    elif not any(target.is_cumulative for target in targets):
         last = None
     else:
         last = services.last_values(commune, day)
@@ -143,12 +146,11 @@ def report_form(request, code: str, day: str):
                     )
                 form.add_error(None, DATABASE_UNAVAILABLE)
             else:
-                messages.success(request, _confirmation(result))
+                confirmation, form_url = _confirmation(result), _form_url(commune, day)
+                messages.success(request, confirmation)
                 if offline.wants_json(request):
-                    return offline.saved_answer(
-                        result, _form_url(commune, day), _confirmation(result)
-                    )
-                return redirect(_form_url(commune, day))
+                    return offline.saved_answer(result, form_url, confirmation)
+                return redirect(form_url)
         if not conflict and not unavailable:
             report = _current_report(commune, day)
         if offline.wants_json(request):
@@ -183,11 +185,9 @@ def report_form(request, code: str, day: str):
 
 
 def _current_report(commune: Commune, day: dt.date) -> DailyReport | None:
+    """The stored report with its values (the page does not show who submitted it)."""
     return (
-        DailyReport.objects.filter(commune=commune, date=day)
-        .select_related("submitted_by")
-        .prefetch_related("values")
-        .first()
+        DailyReport.objects.filter(commune=commune, date=day).prefetch_related("values").first()
     )
 
 

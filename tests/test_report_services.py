@@ -83,6 +83,20 @@ def test_editing_keeps_first_submission_time_and_lateness(focal_a, commune_a, cx
     ]
 
 
+def test_a_correction_writes_the_changed_values_and_their_history_only(focal_a, commune_a, cx):
+    report = submit(focal_a, commune_a).report
+    values = values_for(5) | {cx["CX-01"].pk: Decimal("7"), cx["CX-02"].pk: Decimal("12")}
+    services.submit_report(focal_a, commune_a, MONDAY, values, expected_version=1,
+                           now=at(MONDAY, 17))
+    stored = dict(ReportValue.objects.filter(report=report).values_list("target__code", "value"))
+    assert stored == {code: Decimal(5) for code in cx} | {"CX-01": 7, "CX-02": 12}
+    changed = ReportValue.history.filter(history_type="~").order_by("target__code")
+    assert [
+        (row.target.code, row.value, row.history_user, row.history_change_reason, row.report_id)
+        for row in changed
+    ] == [("CX-01", 7, focal_a, None, report.pk), ("CX-02", 12, focal_a, None, report.pk)]
+
+
 def test_identical_resubmission_is_a_no_op(focal_a, commune_a, cx):
     submit(focal_a, commune_a)
     result = submit(focal_a, commune_a, expected_version=0)  # a double click on a blank form
