@@ -160,6 +160,9 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a login that is locked out before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Answers permission questions only, in one query instead of ModelBackend's two (every
+    # page's navigation asks them); signing in and sessions stay ModelBackend's.
+    "communes.permissions.OneQueryPermissions",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute force: a username is locked at one network address after AXES_FAILURE_LIMIT wrong

@@ -49,8 +49,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 # Every page's frame costs the same few queries whatever the data: the user's permissions for
-# the navigation (2) and their reminder notices (1). Page budgets below are "own + chrome".
-PAGE_CHROME_QUERIES = 3
+# the navigation (1, communes.permissions) and their reminder notices (1). Page budgets below
+# are "own + chrome".
+PAGE_CHROME_QUERIES = 2
 
 
 @pytest.fixture(autouse=True)
