@@ -211,6 +211,17 @@ def test_logout_with_a_queued_report_warns_and_then_leaves_nothing(
     assert not DailyReport.objects.exists()
 
 
+# The page's first contentful paint (ms from the navigation's start), waited for up to 5 s.
+FIRST_CONTENTFUL_PAINT = """() => new Promise((resolve) => {
+    const paint = (entries) => entries.find((entry) => entry.name === "first-contentful-paint");
+    new PerformanceObserver((list) => {
+        const entry = paint(list.getEntries());
+        if (entry) resolve(entry.startTime);
+    }).observe({ type: "paint", buffered: true });
+    setTimeout(() => resolve(null), 5000);
+})"""
+
+
 def test_the_form_renders_within_3_seconds_on_a_slow_mobile_link(
     chromium, live_server, focal_a, commune_a
 ):
@@ -228,9 +239,9 @@ def test_the_form_renders_within_3_seconds_on_a_slow_mobile_link(
     started = time.monotonic()
     page.goto(form_url(live_server, commune_a), wait_until="load")
     elapsed = time.monotonic() - started
-    first_paint = page.evaluate(
-        "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"
-    )
+    # The paint entry can be recorded a frame after "load" (seen in CI: none yet when asked at
+    # once); its time counts from the navigation's start whenever it is read.
+    first_paint = page.evaluate(FIRST_CONTENTFUL_PAINT)
     assert page.locator(".report-form button.primary").is_visible()
     assert elapsed < 3, elapsed
     assert first_paint is not None and first_paint < 3000
