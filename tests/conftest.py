@@ -163,3 +163,16 @@ def eager_celery():
     app.conf.update(task_always_eager=True, task_eager_propagates=True)
     yield
     app.conf.update(saved)
+
+
+@pytest.fixture
+def cumulative_target(quangninh):
+    """A running-total daily count of the 2025 plan (its values may not go down)."""
+    from targets.models import Pillar, Plan, Target
+
+    return Target.objects.create(
+        plan=Plan.objects.get(year=2025), code="CX-C1", name_vi="Lũy kế thử",
+        name_en="Test running total", pillar=Pillar.objects.first(), unit=Target.Unit.COUNT,
+        source=Target.Source.COMMUNE_DAILY, aggregation=Target.Aggregation.SUM,
+        counts_in_plan=False, is_cumulative=True,
+    )

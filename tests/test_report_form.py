@@ -39,16 +39,6 @@ def percent_target(quangninh):
     )
 
 
-@pytest.fixture
-def cumulative_target(quangninh):
-    return Target.objects.create(
-        plan=Plan.objects.get(year=2025), code="CX-C1", name_vi="Lũy kế thử",
-        name_en="Test running total", pillar=Pillar.objects.first(), unit=Target.Unit.COUNT,
-        source=Target.Source.COMMUNE_DAILY, aggregation=Target.Aggregation.SUM,
-        counts_in_plan=False, is_cumulative=True,
-    )
-
-
 def test_focal_point_lands_on_todays_report(client, focal_a, commune_a, clock):
     response = client.post(
         reverse("login"), {"username": "focal_a", "password": "secret-pass-123"}, follow=True

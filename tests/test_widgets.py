@@ -16,7 +16,6 @@ from django.utils.safestring import mark_safe
 from core import widgets
 from reports import services
 from reports.forms import DailyReportForm
-from targets.models import Pillar, Plan, Target
 from tests.reports_helpers import MONDAY, at, daily_targets, form_data, values_for
 
 HOSTILE = "<script>alert(\"x\")</script> & 'quotes' Đà Nẵng\nsecond line"
@@ -45,16 +44,6 @@ def assert_same_as_django(form):
 def clock():
     with time_machine.travel(at(MONDAY, 16), tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def cumulative_target(quangninh):
-    return Target.objects.create(
-        plan=Plan.objects.get(year=2025), code="CX-C1", name_vi="Lũy kế thử",
-        name_en="Test running total", pillar=Pillar.objects.first(), unit=Target.Unit.COUNT,
-        source=Target.Source.COMMUNE_DAILY, aggregation=Target.Aggregation.SUM,
-        counts_in_plan=False, is_cumulative=True,
-    )
 
 
 def test_django_widgets_really_render_through_templates(quangninh):
