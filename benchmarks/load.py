@@ -60,7 +60,7 @@ BARS = {"throughput": 100.0, "p95": 300.0, "freshness": 5.0}
 # The second phase offers this share of the throughput the first reached (no bar: a record of
 # what the machine carries without queueing).
 SUSTAINED_SHARE = 0.7
-SUSTAINED_SCENARIO = "submissions at 70% of the throughput reached"
+SUSTAINED_SCENARIO = f"submissions at {SUSTAINED_SHARE:.0%} of the throughput reached"
 
 
 def measure(ctx: Context, base_url: str, *, users: int = LOAD_USERS, rate: float = LOAD_RATE,
