@@ -14,6 +14,10 @@ officials do, and reads the database afterwards to check what was stored:
   accepted submissions/s (bar >= 100), p95 of the POST (bar <= 300 ms), errors (bar 0), and,
   from the database, submissions lost or doubled (bar 0): every revision written during the run
   is one the client was told was saved, once, and every "saved" answer is in the database.
+- **then, at `SUSTAINED_SHARE` of the throughput reached** (`_both_rates`): the same figures
+  without their bars (nothing lost, doubled or refused still required), as a record of what the
+  machine carries and the latency then. Both phases' CPU per accepted submission counts
+  gunicorn's master and every worker (`CpuMeter`).
 
 Freshness runs first, on a quiet system; the load leaves a queue of roll-up nudges behind.
 
@@ -31,7 +35,8 @@ the overview page, which no rate limit covers.
 
 Standalone (province scale, before the harness's own seeding):
 
-    DATABASE_URL=... REDIS_URL=... python -m benchmarks.load [--days 365] [--seconds 20]
+    DATABASE_URL=... REDIS_URL=... python -m benchmarks.load [--days 365] [--seconds 20] \\
+        [--rate 120]
 """
 
 import argparse
