@@ -61,6 +61,7 @@ class FocalPoint(FastHttpUser):
 
     def on_start(self):
         global _logged_in
+        self.index = len(PLAN["accounts"]) - len(_accounts)  # this user's place, from 0
         self.account = _accounts.pop(0)
         self.rng = random.Random(self.account["username"])
         self.days = list(self.account["days"])  # first submissions still to make
@@ -85,8 +86,11 @@ class FocalPoint(FastHttpUser):
             _go.set()
         _go.wait()
         self.deadline = RECORDS["started"] + PLAN["duration"]
-        # Spread the users over one pacing interval, so submissions arrive evenly.
-        self._next = time.monotonic() + self.rng.uniform(0, PLAN["pacing"])
+        # Spread the users evenly over one pacing interval, so submissions arrive evenly. Locust
+        # runs the first task right after on_start, without asking wait_time: the wait is here.
+        # (Without it every user posted at once, then again one interval later: bursts of a
+        # whole interval's submissions, each waiting behind the others.)
+        gevent.sleep(self.index * PLAN["pacing"] / len(PLAN["accounts"]))
 
     @task
     def submit(self):
