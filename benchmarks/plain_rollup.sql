@@ -7,9 +7,11 @@
 -- day; both written to tables. Parameters (psycopg): %(first)s, %(last)s.
 
 -- The session settings the roll-up gives itself (rollups/target_values_pg.py), so that neither
--- side wins by its configuration: sorts in memory, no JIT compilation.
+-- side wins by its configuration: sorts in memory, no JIT compilation, no merge joins (this
+-- script's plan has none either way).
 SET work_mem = '64MB';
 SET jit = off;
+SET enable_mergejoin = off;
 
 DROP TABLE IF EXISTS bench_unit_day;
 DROP TABLE IF EXISTS bench_province_day;
@@ -53,3 +55,4 @@ SELECT target_id, date, SUM(value) FROM bench_unit_day GROUP BY 1, 2;
 
 RESET work_mem;
 RESET jit;
+RESET enable_mergejoin;
