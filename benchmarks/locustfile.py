@@ -16,10 +16,12 @@ Users listed as `double` post every submission twice at once, with the same idem
 body (a double tap, or a retry racing its original): both answers must say "saved" with the
 same version, and only one of them may write.
 
-Submissions start together once every user has logged in (logins are not timed) and run for
-`duration` seconds at a paced rate (`pacing` seconds between one user's submissions), so the
-offered load is users / pacing submissions per second whatever the server does; a slow server
-shows as lower throughput and higher latency, not as fewer users.
+Submissions start once every user has logged in (logins are not timed) and run for `duration`
+seconds at a paced rate (`pacing` seconds between one user's submissions), so the offered load is
+users / pacing submissions per second whatever the server does; a slow server shows as lower
+throughput and higher latency, not as fewer users. The users' first submissions are spread
+evenly over one pacing interval, so submissions arrive evenly, not in bursts of every user at
+once.
 
 Configured by the JSON file named in DTM_LOAD_PLAN (written by `benchmarks.load`); every
 submission's timing and answer goes to the JSON file named in DTM_LOAD_OUT when locust quits:
