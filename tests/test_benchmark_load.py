@@ -39,7 +39,7 @@ def test_five_focal_points_under_load_are_stored_exactly_once(context, live_serv
                                                              tmp_path, monkeypatch):
     records = tmp_path / "records.json"
     monkeypatch.setenv("DTM_LOAD_RECORDS", str(records))
-    results = load.submissions_under_load(context, live_server.url, users=5, rate=5,
+    results = load.submissions_under_load(context, live_server.url, users=5, rate=10,
                                           seconds=3)
 
     accepted = by(results, "submissions under load", "accepted/s")
@@ -55,9 +55,10 @@ def test_five_focal_points_under_load_are_stored_exactly_once(context, live_serv
 
 def test_focal_points_under_load_start_spread_over_one_pacing_interval(context, live_server,
                                                                       tmp_path, monkeypatch):
-    # 5 users offering 5/s: one submission each per second, the users' first ones 0.2 s apart
-    # (not all at once, then all again a second later: bursts, each post queued behind the
-    # others).
+    # 5 users offering 5/s: one submission each per second, the users' first ones 0.2 s apart,
+    # 0.8 s from the first to the last (not all at once, then all again a second later: bursts,
+    # each post queued behind the others; 0.03 s apart before the fix). Half of that is the bar:
+    # each first post follows its form page, whose time varies on a busy machine.
     records = tmp_path / "records.json"
     monkeypatch.setenv("DTM_LOAD_RECORDS", str(records))
     load.submissions_under_load(context, live_server.url, users=5, rate=5, seconds=2)
@@ -66,7 +67,7 @@ def test_focal_points_under_load_start_spread_over_one_pacing_interval(context, 
     first_posts = sorted(min(row[3] for row in submissions if row[0] == unit)
                          for unit in {row[0] for row in submissions})
     assert len(first_posts) == 5
-    assert first_posts[-1] - first_posts[0] >= 0.6
+    assert first_posts[-1] - first_posts[0] >= 0.4
 
 
 def _submit(unit: Commune, day: dt.date, amount: int, key=None):
